@@ -1,0 +1,377 @@
+package dev.beadpool.bead;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One bead (a bd issue), immutable.
+ *
+ * <p>The JSON object is the source of truth: every key of the issue, known to beadpool or not, is
+ * kept in its original order, so that import then export gives back the same object. The fields
+ * that beadpool reasons about are parsed once into typed accessors. Export-only keys ({@code
+ * _type}, {@code dependency_count}, {@code dependent_count}, {@code comment_count}) are never
+ * stored: they are recomputed on export.
+ */
+public final class Bead {
+  /** bd's default priority for a new issue. */
+  public static final int DEFAULT_PRIORITY = 2;
+
+  public static final int MIN_PRIORITY = 0;
+  public static final int MAX_PRIORITY = 4;
+
+  /** Keys that bd writes on export and ignores on import. */
+  public static final List<String> EXPORT_ONLY_KEYS =
+      List.of("_type", "dependency_count", "dependent_count", "comment_count");
+
+  private final ObjectNode json;
+  private final String id;
+  private final String title;
+  private final String status;
+  private final int priority;
+  private final String issueType;
+  private final String assignee;
+  private final Instant createdAt;
+  private final Instant updatedAt;
+  private final Instant deferUntil;
+  private final boolean pinned;
+  private final boolean ephemeral;
+  private final List<String> labels;
+  private final List<Dependency> dependencies;
+  private final int commentCount;
+
+  private Bead(ObjectNode json) throws BeadFormatException {
+    this.json = json;
+    this.id = requiredText("id");
+    this.title = requiredText("title");
+    if (title.isBlank()) {
+      throw new BeadFormatException("title", "is required and must not be empty");
+    }
+    String statusText = optionalText("status");
+    this.status = statusText == null || statusText.isEmpty() ? Statuses.OPEN : statusText;
+    this.priority = readPriority();
+    String typeText = optionalText("issue_type");
+    this.issueType = typeText == null || typeText.isEmpty() ? IssueTypes.TASK : typeText;
+    this.assignee = emptyToNull(optionalText("assignee"));
+    this.createdAt = requiredTimestamp("created_at");
+    this.updatedAt = requiredTimestamp("updated_at");
+    this.deferUntil = optionalTimestamp("defer_until");
+    Instant closedAt = optionalTimestamp("closed_at");
+    if (Statuses.CLOSED.equals(status) && closedAt == null) {
+      throw new BeadFormatException("closed_at", "is required when status is closed");
+    }
+    if (!Statuses.CLOSED.equals(status) && closedAt != null && !Statuses.TOMBSTONE.equals(status)) {
+      throw new BeadFormatException(
+          "closed_at", "must be absent unless status is closed (status is " + status + ")");
+    }
+    this.pinned = optionalBoolean("pinned");
+    this.ephemeral = optionalBoolean("ephemeral");
+    this.labels = readLabels();
+    this.dependencies = readDependencies();
+    this.commentCount = readComments();
+    JsonNode metadata = json.get("metadata");
+    if (metadata != null
+        && metadata.isTextual()
+        && !metadata.asText().isEmpty()
+        && Json.parseOrNull(metadata.asText()) == null) {
+      throw new BeadFormatException("metadata", "is a string that is not well-formed JSON");
+    }
+  }
+
+  /**
+   * Reads an issue object as found in bd's JSONL. Export-only keys are dropped; the node is copied.
+   *
+   * @throws BeadFormatException naming the field and rule when the issue breaks one of bd's rules
+   */
+  public static Bead fromJson(ObjectNode issue) throws BeadFormatException {
+    ObjectNode copy = issue.deepCopy();
+    copy.remove(EXPORT_ONLY_KEYS);
+    return new Bead(copy);
+  }
+
+  /** Builds a bead from a node known to be valid (beadpool's own edits); a bug if it is not. */
+  static Bead trusted(ObjectNode json) {
+    try {
+      return new Bead(json);
+    } catch (BeadFormatException e) {
+      throw new IllegalArgumentException("invalid bead edit: " + e.getMessage(), e);
+    }
+  }
+
+  /** Starts an edit on a copy of this bead. */
+  public BeadEditor edit() {
+    return new BeadEditor(json.deepCopy());
+  }
+
+  private String requiredText(String key) throws BeadFormatException {
+    String value = optionalText(key);
+    if (value == null) {
+      throw new BeadFormatException(key, "is required");
+    }
+    return value;
+  }
+
+  private String optionalText(String key) throws BeadFormatException {
+    JsonNode value = json.get(key);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new BeadFormatException(
+          key, "must be a string, was " + value.getNodeType().name().toLowerCase());
+    }
+    return value.asText();
+  }
+
+  private boolean optionalBoolean(String key) throws BeadFormatException {
+    JsonNode value = json.get(key);
+    if (value == null || value.isNull()) {
+      return false;
+    }
+    if (!value.isBoolean()) {
+      throw new BeadFormatException(key, "must be true or false, was " + value);
+    }
+    return value.booleanValue();
+  }
+
+  private Instant requiredTimestamp(String key) throws BeadFormatException {
+    Instant value = optionalTimestamp(key);
+    if (value == null) {
+      throw new BeadFormatException(key, "is required (an RFC 3339 timestamp)");
+    }
+    return value;
+  }
+
+  private Instant optionalTimestamp(String key) throws BeadFormatException {
+    String text = optionalText(key);
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    Instant parsed = Timestamps.parseOrNull(text);
+    if (parsed == null) {
+      throw new BeadFormatException(key, "must be an RFC 3339 timestamp, was \"" + text + "\"");
+    }
+    return parsed;
+  }
+
+  private int readPriority() throws BeadFormatException {
+    JsonNode value = json.get("priority");
+    if (value == null || value.isNull()) {
+      return DEFAULT_PRIORITY;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw new BeadFormatException("priority", "must be an integer 0..4, was " + value);
+    }
+    int p = value.intValue();
+    if (p < MIN_PRIORITY || p > MAX_PRIORITY) {
+      throw new BeadFormatException("priority", "must be 0..4, was " + p);
+    }
+    return p;
+  }
+
+  private List<String> readLabels() throws BeadFormatException {
+    JsonNode value = json.get("labels");
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw new BeadFormatException("labels", "must be an array of strings");
+    }
+    List<String> result = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      if (!value.get(i).isTextual()) {
+        throw new BeadFormatException("labels[" + i + "]", "must be a string");
+      }
+      result.add(value.get(i).asText());
+    }
+    return Collections.unmodifiableList(result);
+  }
+
+  private List<Dependency> readDependencies() throws BeadFormatException {
+    JsonNode value = json.get("dependencies");
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw new BeadFormatException("dependencies", "must be an array");
+    }
+    List<Dependency> result = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      String field = "dependencies[" + i + "]";
+      Dependency dep = Dependency.fromJson(value.get(i), id, field);
+      if (dep.dependsOnId().equals(id)) {
+        throw new BeadFormatException(field, "an issue cannot depend on itself");
+      }
+      result.add(dep);
+    }
+    return Collections.unmodifiableList(result);
+  }
+
+  private int readComments() throws BeadFormatException {
+    JsonNode value = json.get("comments");
+    if (value == null || value.isNull()) {
+      return 0;
+    }
+    if (!value.isArray()) {
+      throw new BeadFormatException("comments", "must be an array");
+    }
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode comment = value.get(i);
+      if (!comment.isObject()) {
+        throw new BeadFormatException("comments[" + i + "]", "must be an object");
+      }
+      JsonNode commentId = comment.get("id");
+      if (commentId != null
+          && !commentId.isNull()
+          && !commentId.isTextual()
+          && !commentId.isIntegralNumber()) {
+        throw new BeadFormatException("comments[" + i + "].id", "must be a string or an integer");
+      }
+    }
+    return value.size();
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** The status, {@code open} when the field is absent. */
+  public String status() {
+    return status;
+  }
+
+  public int priority() {
+    return priority;
+  }
+
+  /** The issue type, {@code task} when the field is absent. */
+  public String issueType() {
+    return issueType;
+  }
+
+  /** The assignee, or null when unassigned. */
+  public String assignee() {
+    return assignee;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+
+  /** The {@code defer_until} instant, or null. */
+  public Instant deferUntil() {
+    return deferUntil;
+  }
+
+  public boolean pinned() {
+    return pinned;
+  }
+
+  public boolean ephemeral() {
+    return ephemeral;
+  }
+
+  public boolean isClosed() {
+    return Statuses.CLOSED.equals(status);
+  }
+
+  public List<String> labels() {
+    return labels;
+  }
+
+  public List<Dependency> dependencies() {
+    return dependencies;
+  }
+
+  /** The parent's id (first {@code parent-child} edge), or null. */
+  public String parent() {
+    for (Dependency d : dependencies) {
+      if (d.kind() == DependencyType.PARENT_CHILD) {
+        return d.dependsOnId();
+      }
+    }
+    return null;
+  }
+
+  public int commentCount() {
+    return commentCount;
+  }
+
+  /** The comments as stored, each a JSON object. */
+  public List<ObjectNode> comments() {
+    JsonNode value = json.get("comments");
+    if (value == null || !value.isArray()) {
+      return List.of();
+    }
+    List<ObjectNode> result = new ArrayList<>(value.size());
+    value.forEach(c -> result.add(((ObjectNode) c).deepCopy()));
+    return result;
+  }
+
+  /** A string field, or null when absent or not a string. */
+  public String text(String key) {
+    JsonNode value = json.get(key);
+    return value != null && value.isTextual() ? value.asText() : null;
+  }
+
+  /** Any field as JSON, or null when absent. A copy. */
+  public JsonNode field(String key) {
+    JsonNode value = json.get(key);
+    return value == null ? null : value.deepCopy();
+  }
+
+  /** A copy of the issue's JSON object, without export-only keys. */
+  public ObjectNode json() {
+    return json.deepCopy();
+  }
+
+  /** The issue's JSON with {@code dependencies}, {@code labels} and {@code comments} removed. */
+  public ObjectNode fieldsOnly() {
+    ObjectNode copy = json.deepCopy();
+    copy.remove(List.of("dependencies", "labels", "comments"));
+    return copy;
+  }
+
+  /** Compact JSON of the stored object; cheap, for persistence. */
+  public String toJsonText() {
+    return Json.compact(json);
+  }
+
+  static ArrayNode arrayOf(List<String> values) {
+    ArrayNode array = Json.MAPPER.createArrayNode();
+    values.forEach(array::add);
+    return array;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Bead b && json.equals(b.json);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, updatedAt);
+  }
+
+  @Override
+  public String toString() {
+    return "Bead[" + id + " " + status + " P" + priority + " " + title + "]";
+  }
+}
