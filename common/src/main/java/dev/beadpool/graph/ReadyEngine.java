@@ -351,11 +351,12 @@ public final class ReadyEngine {
     for (Link link : node.out) {
       if (link.kind == DependencyType.PARENT_CHILD) {
         // the child moves from open to done (or back) in its parent's gate counts
+        Node parent = link.to;
         updateGates(
-            link.to,
+            parent,
             () -> {
-              countChild(link.to, node, done ? -1 : +1, !done);
-              countChild(link.to, node, done ? +1 : -1, done);
+              parent.openChildren += done ? -1 : +1;
+              parent.doneChildren += done ? +1 : -1;
             });
       }
     }
@@ -498,11 +499,7 @@ public final class ReadyEngine {
   }
 
   private static void countChild(Node parent, Node child, int sign) {
-    countChild(parent, child, sign, child.done);
-  }
-
-  private static void countChild(Node parent, Node child, int sign, boolean asDone) {
-    if (asDone) {
+    if (child.done) {
       parent.doneChildren += sign;
     } else {
       parent.openChildren += sign;
