@@ -39,13 +39,16 @@ public final class JsonlWriter {
       throws IOException {
     long n = 0;
     for (Bead bead : beads) {
-      out.write(
-          LINE_WRITER.writeValueAsString(
-              ExportShape.exportLine(bead, dependentCount.applyAsInt(bead.id()))));
-      out.write('\n');
+      writeLine(out, bead, dependentCount.applyAsInt(bead.id()));
       n++;
     }
     return n;
+  }
+
+  /** Writes one bead as an export line, followed by a newline. */
+  public static void writeLine(Writer out, Bead bead, int dependentCount) throws IOException {
+    out.write(LINE_WRITER.writeValueAsString(ExportShape.exportLine(bead, dependentCount)));
+    out.write('\n');
   }
 
   /** Something that writes JSONL to a stream. */

@@ -1,0 +1,1047 @@
+package dev.beadpool.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.BeadEditor;
+import dev.beadpool.bead.BeadFormatException;
+import dev.beadpool.bead.Dependency;
+import dev.beadpool.bead.DependencyType;
+import dev.beadpool.bead.IssueTypes;
+import dev.beadpool.bead.Json;
+import dev.beadpool.bead.Statuses;
+import dev.beadpool.bead.Timestamps;
+import dev.beadpool.graph.BeadState;
+import dev.beadpool.graph.Edge;
+import dev.beadpool.graph.GraphException;
+import dev.beadpool.graph.ReadyEngine;
+import dev.beadpool.id.BeadIds;
+import dev.beadpool.jsonl.JsonlWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The durable bead store: one SQLite file (WAL, synchronous commits), every write one transaction
+ * that either happens whole or not at all, every state change appended to history.
+ *
+ * <p>Thread-safe: methods are synchronized on the store, which holds one connection.
+ */
+public final class BeadStore implements AutoCloseable {
+  /** Where the store lives unless told otherwise, relative to the project directory. */
+  public static final Path DEFAULT_PATH = Path.of(".beadpool", "beads.db");
+
+  public static final String CONFIG_ISSUE_PREFIX = "issue_prefix";
+
+  private static final String BEAD_COLUMNS =
+      "id, title, status, priority, issue_type, assignee, created_at, updated_at, defer_until,"
+          + " pinned, ephemeral, data";
+
+  private final Path file;
+  private final Connection connection;
+  private final Clock clock;
+  private boolean closed;
+
+  private BeadStore(Path file, Connection connection, Clock clock) {
+    this.file = file;
+    this.connection = connection;
+    this.clock = clock;
+  }
+
+  /** Opens (creating if needed) the store at {@code file} and migrates its schema. */
+  public static BeadStore open(Path file, Clock clock) {
+    Path absolute = file.toAbsolutePath();
+    try {
+      Files.createDirectories(absolute.getParent());
+    } catch (IOException e) {
+      throw new StoreException(
+          "cannot create the directory for " + file + ": " + e.getMessage(), e);
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    // why: a state change must be on disk before anyone is told it happened
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.enforceForeignKeys(true);
+    config.setBusyTimeout(10_000);
+    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    try {
+      Connection connection = config.createConnection("jdbc:sqlite:" + absolute);
+      try {
+        Schema.migrate(connection, file.toString());
+      } catch (SQLException | RuntimeException e) {
+        connection.close();
+        throw e;
+      }
+      return new BeadStore(file, connection, clock);
+    } catch (SQLException e) {
+      throw new StoreException("cannot open bead store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  // ---- transactions ----------------------------------------------------------------------------
+
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction: committed whole, or rolled back whole. */
+  synchronized <T> T inTransaction(Work<T> work) {
+    ensureOpen();
+    try {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("bead store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  synchronized <T> T read(Work<T> work) {
+    ensureOpen();
+    try {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw new StoreException("bead store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("bead store " + file + " is closed");
+    }
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  public Optional<Bead> find(String id) {
+    return read(c -> Optional.ofNullable(load(c, id)));
+  }
+
+  public Bead get(String id) {
+    return find(id).orElseThrow(() -> new BeadNotFoundException(id));
+  }
+
+  public int count() {
+    return read(c -> queryInt(c, "SELECT count(*) FROM beads"));
+  }
+
+  /** Beads matching the filter, by id. */
+  public List<Bead> list(BeadFilter filter) {
+    StringBuilder sql = new StringBuilder("SELECT data FROM beads b WHERE 1=1");
+    List<String> params = new ArrayList<>();
+    if (filter.status() != null) {
+      sql.append(" AND status = ?");
+      params.add(filter.status());
+    }
+    if (filter.issueType() != null) {
+      sql.append(" AND issue_type = ?");
+      params.add(filter.issueType());
+    }
+    if (filter.assignee() != null) {
+      sql.append(" AND assignee = ?");
+      params.add(filter.assignee());
+    }
+    for (String label : filter.labels()) {
+      sql.append(" AND EXISTS (SELECT 1 FROM labels l WHERE l.issue_id = b.id AND l.label = ?)");
+      params.add(label);
+    }
+    if (filter.parent() != null) {
+      sql.append(
+          " AND EXISTS (SELECT 1 FROM dependencies d WHERE d.issue_id = b.id"
+              + " AND d.type = 'parent-child' AND d.depends_on_id = ?)");
+      params.add(filter.parent());
+    }
+    sql.append(" ORDER BY id");
+    return read(
+        c -> {
+          List<Bead> beads = new ArrayList<>();
+          try (PreparedStatement st = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+              st.setString(i + 1, params.get(i));
+            }
+            try (ResultSet rs = st.executeQuery()) {
+              while (rs.next()) {
+                beads.add(parse(rs.getString(1)));
+              }
+            }
+          }
+          return beads.stream().filter(filter::matches).toList();
+        });
+  }
+
+  /** The beads with these ids, in the order given; unknown ids are left out. */
+  public List<Bead> getAll(List<String> ids) {
+    return read(
+        c -> {
+          List<Bead> beads = new ArrayList<>(ids.size());
+          for (String id : ids) {
+            Bead bead = load(c, id);
+            if (bead != null) {
+              beads.add(bead);
+            }
+          }
+          return beads;
+        });
+  }
+
+  /**
+   * The readiness graph, loaded from indexed columns (no JSON parsing), so that it is cheap even
+   * for 100k beads.
+   */
+  public ReadyEngine loadEngine() {
+    return read(BeadStore::loadEngine);
+  }
+
+  private static ReadyEngine loadEngine(Connection c) throws SQLException {
+    List<BeadState> states = new ArrayList<>(queryInt(c, "SELECT count(*) FROM beads"));
+    try (PreparedStatement st =
+            c.prepareStatement(
+                "SELECT id, status, priority, issue_type, created_at, defer_until, pinned, ephemeral"
+                    + " FROM beads");
+        ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        long defer = rs.getLong(6);
+        Instant deferUntil = rs.wasNull() ? null : Timestamps.fromEpochNanos(defer);
+        states.add(
+            new BeadState(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getInt(3),
+                rs.getString(4),
+                Timestamps.fromEpochNanos(rs.getLong(5)),
+                deferUntil,
+                rs.getInt(7) != 0,
+                rs.getInt(8) != 0));
+      }
+    }
+    List<Edge> edges = new ArrayList<>();
+    try (PreparedStatement st =
+            c.prepareStatement("SELECT issue_id, depends_on_id, type, gate FROM dependencies");
+        ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        edges.add(new Edge(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+      }
+    }
+    return ReadyEngine.build(states, edges);
+  }
+
+  /** Incoming {@code blocks} edges of each id (bd's {@code dependent_count}). */
+  public Map<String, Integer> dependentCounts() {
+    return read(
+        c -> {
+          Map<String, Integer> counts = new HashMap<>();
+          try (PreparedStatement st =
+                  c.prepareStatement(
+                      "SELECT depends_on_id, count(*) FROM dependencies WHERE type = 'blocks'"
+                          + " GROUP BY depends_on_id");
+              ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+              counts.put(rs.getString(1), rs.getInt(2));
+            }
+          }
+          return counts;
+        });
+  }
+
+  /** Beads that depend on {@code id}, each with the edge, for {@code show}. */
+  public List<Map.Entry<Bead, String>> dependents(String id) {
+    return read(
+        c -> {
+          List<Map.Entry<Bead, String>> result = new ArrayList<>();
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "SELECT b.data, d.type FROM dependencies d JOIN beads b ON b.id = d.issue_id"
+                      + " WHERE d.depends_on_id = ? ORDER BY b.id")) {
+            st.setString(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+              while (rs.next()) {
+                result.add(Map.entry(parse(rs.getString(1)), rs.getString(2)));
+              }
+            }
+          }
+          return result;
+        });
+  }
+
+  public List<HistoryEntry> history(String id) {
+    return read(
+        c -> {
+          List<HistoryEntry> entries = new ArrayList<>();
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "SELECT seq, bead_id, at, actor, event, from_value, to_value FROM history"
+                      + " WHERE bead_id = ? ORDER BY seq")) {
+            st.setString(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+              while (rs.next()) {
+                entries.add(
+                    new HistoryEntry(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7)));
+              }
+            }
+          }
+          return entries;
+        });
+  }
+
+  public Optional<String> config(String key) {
+    return read(c -> Optional.ofNullable(config(c, key)));
+  }
+
+  String config(Connection c, String key) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT value FROM config WHERE key = ?")) {
+      st.setString(1, key);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  public void setConfig(String key, String value) {
+    inTransaction(
+        c -> {
+          putConfig(c, key, value);
+          return null;
+        });
+  }
+
+  static void putConfig(Connection c, String key, String value) throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT INTO config(key, value) VALUES (?, ?)"
+                + " ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
+      st.setString(1, key);
+      st.setString(2, value);
+      st.executeUpdate();
+    }
+  }
+
+  // ---- export ----------------------------------------------------------------------------------
+
+  /**
+   * Writes every bead as bd-compatible JSONL, sorted by id, atomically (temp file and rename).
+   *
+   * @return the number of beads written
+   */
+  public long exportTo(Path target) throws IOException {
+    Map<String, Integer> dependents = dependentCounts();
+    return read(
+        c -> {
+          try (PreparedStatement st = c.prepareStatement("SELECT data FROM beads ORDER BY id");
+              ResultSet rs = st.executeQuery()) {
+            return JsonlWriter.writeAtomically(
+                target,
+                out -> {
+                  long n = 0;
+                  try {
+                    while (rs.next()) {
+                      Bead bead = parse(rs.getString(1));
+                      JsonlWriter.writeLine(out, bead, dependents.getOrDefault(bead.id(), 0));
+                      n++;
+                    }
+                  } catch (SQLException e) {
+                    throw new IOException("reading " + file + ": " + e.getMessage(), e);
+                  }
+                  return n;
+                });
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  // ---- writes ----------------------------------------------------------------------------------
+
+  /** Creates a bead as {@code bd create} does and returns it. */
+  public Bead create(NewBead spec, String actor) {
+    return inTransaction(
+        c -> {
+          Instant now = clock.instant();
+          if (spec.parent() != null && load(c, spec.parent()) == null) {
+            throw new BeadNotFoundException(spec.parent());
+          }
+          String id = spec.explicitId() != null ? spec.explicitId() : newId(c, spec, actor, now);
+          if (load(c, id) != null) {
+            throw new RefusedException("issue ID already exists: " + id);
+          }
+          List<Dependency> deps = new ArrayList<>();
+          String stamp = Timestamps.format(now);
+          if (spec.parent() != null) {
+            deps.add(
+                Dependency.create(
+                    id, spec.parent(), DependencyType.PARENT_CHILD_TYPE, stamp, actor));
+          }
+          for (String ref : spec.dependencies()) {
+            int colon = ref.indexOf(':');
+            String type = colon > 0 ? ref.substring(0, colon) : DependencyType.BLOCKS;
+            String target = colon > 0 ? ref.substring(colon + 1) : ref;
+            if (load(c, target) == null) {
+              throw new RefusedException("dependency target " + target + " not found");
+            }
+            if (target.equals(id)) {
+              throw new RefusedException("issue cannot depend on itself");
+            }
+            deps.add(Dependency.create(id, target, type, stamp, actor));
+          }
+          BeadEditor editor =
+              BeadEditor.create(id, spec.title(), now)
+                  .priority(spec.priority())
+                  .text("issue_type", spec.issueType())
+                  .text("description", spec.description())
+                  .text("assignee", spec.assignee())
+                  .text("created_by", actor)
+                  .labels(spec.labels())
+                  .dependencies(deps);
+          Bead bead;
+          try {
+            bead = editor.buildValidated();
+          } catch (BeadFormatException e) {
+            throw new RefusedException(e.getMessage());
+          }
+          insertRow(c, bead);
+          writeIndexes(c, bead, target -> true);
+          appendHistory(c, id, actor, "created", null, bead.status());
+          return bead;
+        });
+  }
+
+  private String newId(Connection c, NewBead spec, String actor, Instant now) throws SQLException {
+    if (spec.parent() != null) {
+      return nextChildId(c, spec.parent());
+    }
+    String prefix = prefix(c);
+    long topLevel;
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT count(*) FROM beads WHERE id LIKE ? || '-%'"
+                + " AND instr(substr(id, length(?) + 2), '.') = 0")) {
+      st.setString(1, prefix);
+      st.setString(2, prefix);
+      try (ResultSet rs = st.executeQuery()) {
+        topLevel = rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+    String description = spec.description() == null ? "" : spec.description();
+    for (int length = BeadIds.adaptiveLength(topLevel);
+        length <= BeadIds.MAX_HASH_LENGTH;
+        length++) {
+      for (int nonce = 0; nonce < BeadIds.NONCES_PER_LENGTH; nonce++) {
+        String candidate =
+            BeadIds.hashId(prefix, spec.title(), description, actor, now, length, nonce);
+        if (load(c, candidate) == null) {
+          return candidate;
+        }
+      }
+    }
+    throw new StoreException("failed to generate a unique id with prefix " + prefix);
+  }
+
+  private static String nextChildId(Connection c, String parent) throws SQLException {
+    int last = 0;
+    try (PreparedStatement st =
+        c.prepareStatement("SELECT last_child FROM child_counters WHERE parent_id = ?")) {
+      st.setString(1, parent);
+      try (ResultSet rs = st.executeQuery()) {
+        if (rs.next()) {
+          last = rs.getInt(1);
+        }
+      }
+    }
+    try (PreparedStatement st =
+        c.prepareStatement("SELECT id FROM beads WHERE id LIKE ? || '.%'")) {
+      st.setString(1, parent);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          String id = rs.getString(1);
+          if (parent.equals(BeadIds.parentOf(id))) {
+            last = Math.max(last, BeadIds.childNumber(id));
+          }
+        }
+      }
+    }
+    int next = last + 1;
+    String id;
+    try {
+      id = BeadIds.childId(parent, next);
+    } catch (IllegalArgumentException e) {
+      throw new RefusedException(e.getMessage());
+    }
+    putChildCounter(c, parent, next);
+    return id;
+  }
+
+  private static void putChildCounter(Connection c, String parent, int n) throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT INTO child_counters(parent_id, last_child) VALUES (?, ?) ON CONFLICT(parent_id)"
+                + " DO UPDATE SET last_child = max(last_child, excluded.last_child)")) {
+      st.setString(1, parent);
+      st.setInt(2, n);
+      st.executeUpdate();
+    }
+  }
+
+  /**
+   * The prefix for new ids: the configured one, else the one most ids in the store use, else the
+   * project directory's name.
+   */
+  public String prefix() {
+    return read(this::prefix);
+  }
+
+  private String prefix(Connection c) throws SQLException {
+    String configured = config(c, CONFIG_ISSUE_PREFIX);
+    if (configured != null) {
+      return configured;
+    }
+    String common = mostCommonPrefix(c);
+    if (common != null) {
+      return common;
+    }
+    Path project = file.toAbsolutePath().getParent();
+    if (project != null
+        && project.getFileName() != null
+        && project.getFileName().toString().equals(".beadpool")) {
+      project = project.getParent();
+    }
+    return BeadIds.prefixFromDirectory(
+        project == null || project.getFileName() == null ? "bd" : project.getFileName().toString());
+  }
+
+  private static String mostCommonPrefix(Connection c) throws SQLException {
+    Map<String, Integer> counts = new HashMap<>();
+    try (PreparedStatement st = c.prepareStatement("SELECT id FROM beads");
+        ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        String prefix = BeadIds.prefixOf(rs.getString(1));
+        if (prefix != null) {
+          counts.merge(prefix, 1, Integer::sum);
+        }
+      }
+    }
+    return counts.entrySet().stream()
+        .max(
+            Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+        .map(Map.Entry::getKey)
+        .orElse(null);
+  }
+
+  /** Applies the changes of {@code bd update}, recording each changed field in history. */
+  public Bead update(String id, BeadUpdate update, String actor) {
+    return inTransaction(
+        c -> {
+          Bead before = require(c, id);
+          Instant now = clock.instant();
+          BeadEditor editor = before.edit();
+          if (update.status() != null && !update.status().equals(before.status())) {
+            setStatus(editor, before, update.status(), now);
+          }
+          if (update.assignee() != null) {
+            editor.text("assignee", update.assignee());
+          }
+          if (update.priority() != null) {
+            editor.priority(update.priority());
+          }
+          if (update.title() != null) {
+            editor.text("title", update.title());
+          }
+          if (update.description() != null) {
+            editor.text("description", update.description());
+          }
+          if (update.design() != null) {
+            editor.text("design", update.design());
+          }
+          if (update.acceptanceCriteria() != null) {
+            editor.text("acceptance_criteria", update.acceptanceCriteria());
+          }
+          if (update.notes() != null) {
+            editor.text("notes", update.notes());
+          }
+          if (update.appendNotes() != null) {
+            String notes = before.text("notes");
+            editor.text(
+                "notes",
+                notes == null || notes.isEmpty()
+                    ? update.appendNotes()
+                    : notes + "\n" + update.appendNotes());
+          }
+          Bead after;
+          try {
+            after = editor.touch(now).buildValidated();
+          } catch (BeadFormatException e) {
+            throw new RefusedException(id + ": " + e.getMessage());
+          }
+          writeChange(c, before, after, actor);
+          return after;
+        });
+  }
+
+  private static void setStatus(BeadEditor editor, Bead before, String status, Instant now) {
+    editor.text("status", status);
+    if (Statuses.CLOSED.equals(status)) {
+      editor.timestamp("closed_at", now);
+    } else if (before.isClosed()) {
+      // reopening: bd's rule is closed_at iff closed
+      editor.text("closed_at", null).text("close_reason", null);
+    }
+    if (Statuses.IN_PROGRESS.equals(status) && before.text("started_at") == null) {
+      editor.timestamp("started_at", now);
+    }
+  }
+
+  /**
+   * bd's claim, as one compare-and-set: succeeds only if the bead is open and unassigned, or
+   * already claimed by the same actor.
+   */
+  public Bead claim(String id, String actor) {
+    return inTransaction(
+        c -> {
+          Bead before = require(c, id);
+          String holder = before.assignee();
+          if (holder != null && !holder.equals(actor)) {
+            throw new RefusedException("issue " + id + " already claimed by " + holder);
+          }
+          if (actor.equals(holder) && Statuses.IN_PROGRESS.equals(before.status())) {
+            return before;
+          }
+          if (!Statuses.OPEN.equals(before.status())) {
+            throw new RefusedException("issue " + id + " not claimable: status " + before.status());
+          }
+          Instant now = clock.instant();
+          BeadEditor editor = before.edit().text("assignee", actor);
+          setStatus(editor, before, Statuses.IN_PROGRESS, now);
+          Bead after = editor.touch(now).build();
+          writeChange(c, before, after, actor);
+          return after;
+        });
+  }
+
+  /**
+   * Closes a bead as {@code bd close}: refused while it has open blockers or, for an epic, open
+   * children, unless forced. Closing a closed bead changes nothing.
+   */
+  public Bead close(String id, String reason, boolean force, String actor) {
+    return inTransaction(
+        c -> {
+          Bead before = require(c, id);
+          if (before.isClosed()) {
+            return before;
+          }
+          if (!force) {
+            List<String> blockers = openTargets(c, id, "('blocks', 'conditional-blocks')");
+            if (!blockers.isEmpty()) {
+              throw new RefusedException(
+                  "cannot close "
+                      + id
+                      + ": blocked by open issues "
+                      + blockers
+                      + " (use --force to override)");
+            }
+            if (IssueTypes.EPIC.equals(before.issueType())) {
+              int open = openChildren(c, id);
+              if (open > 0) {
+                throw new RefusedException(
+                    "cannot close epic "
+                        + id
+                        + ": "
+                        + open
+                        + " open child issue(s); close children first or use --force to override");
+              }
+            }
+          }
+          Instant now = clock.instant();
+          BeadEditor editor = before.edit();
+          setStatus(editor, before, Statuses.CLOSED, now);
+          editor.text("close_reason", reason == null || reason.isBlank() ? "Closed" : reason);
+          Bead after = editor.touch(now).build();
+          writeChange(c, before, after, actor);
+          return after;
+        });
+  }
+
+  private static List<String> openTargets(Connection c, String id, String types)
+      throws SQLException {
+    List<String> targets = new ArrayList<>();
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT d.depends_on_id FROM dependencies d JOIN beads t ON t.id = d.depends_on_id"
+                + " WHERE d.issue_id = ? AND d.type IN "
+                + types
+                + " AND t.status NOT IN ('closed', 'pinned') ORDER BY d.depends_on_id")) {
+      st.setString(1, id);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          targets.add(rs.getString(1));
+        }
+      }
+    }
+    return targets;
+  }
+
+  private static int openChildren(Connection c, String id) throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT count(*) FROM dependencies d JOIN beads ch ON ch.id = d.issue_id"
+                + " WHERE d.depends_on_id = ? AND d.type = 'parent-child'"
+                + " AND ch.status NOT IN ('closed', 'pinned')")) {
+      st.setString(1, id);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    }
+  }
+
+  /**
+   * {@code bd dep add FROM TO}: FROM depends on TO. Refuses unknown ids, self-dependencies, a child
+   * depending on its own parent, and any edge that would close a cycle (the message prints it).
+   */
+  public Dependency addDependency(String from, String to, String type, String actor) {
+    if (type == null || type.isBlank() || type.length() > 50) {
+      throw new RefusedException(
+          "invalid dependency type '" + type + "': must be non-empty and at most 50 characters");
+    }
+    return inTransaction(
+        c -> {
+          Bead bead = require(c, from);
+          if (load(c, to) == null) {
+            throw new BeadNotFoundException(to);
+          }
+          DependencyType kind = DependencyType.of(type);
+          if (kind != DependencyType.PARENT_CHILD && isDescendant(from, to)) {
+            throw new RefusedException(
+                "cannot add dependency: "
+                    + from
+                    + " is already a child of "
+                    + to
+                    + "; children wait for their parent through the hierarchy, an explicit"
+                    + " dependency would deadlock");
+          }
+          ReadyEngine engine = loadEngine(c);
+          try {
+            engine.addEdge(new Edge(from, to, type, null));
+          } catch (GraphException e) {
+            throw new RefusedException("cannot add dependency: " + e.getMessage());
+          }
+          Instant now = clock.instant();
+          Dependency dep = Dependency.create(from, to, type, Timestamps.format(now), actor);
+          List<Dependency> deps = new ArrayList<>();
+          for (Dependency d : bead.dependencies()) {
+            if (!d.dependsOnId().equals(to)) {
+              deps.add(d);
+            }
+          }
+          deps.add(dep);
+          Bead after = bead.edit().dependencies(deps).touch(now).build();
+          writeChange(c, bead, after, actor);
+          appendHistory(c, from, actor, "dependency_added", null, type + " " + to);
+          return dep;
+        });
+  }
+
+  private static boolean isDescendant(String id, String ancestor) {
+    for (String p = BeadIds.parentOf(id); p != null; p = BeadIds.parentOf(p)) {
+      if (p.equals(ancestor)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code bd dep remove FROM TO}. */
+  public void removeDependency(String from, String to, String actor) {
+    inTransaction(
+        c -> {
+          Bead bead = require(c, from);
+          List<Dependency> kept = new ArrayList<>();
+          Dependency removed = null;
+          for (Dependency d : bead.dependencies()) {
+            if (d.dependsOnId().equals(to)) {
+              removed = d;
+            } else {
+              kept.add(d);
+            }
+          }
+          if (removed == null) {
+            throw new RefusedException("no dependency from " + from + " on " + to);
+          }
+          Bead after = bead.edit().dependencies(kept).touch(clock.instant()).build();
+          writeChange(c, bead, after, actor);
+          appendHistory(c, from, actor, "dependency_removed", removed.type() + " " + to, null);
+          return null;
+        });
+  }
+
+  // ---- row writing -----------------------------------------------------------------------------
+
+  private static Bead require(Connection c, String id) throws SQLException {
+    Bead bead = load(c, id);
+    if (bead == null) {
+      throw new BeadNotFoundException(id);
+    }
+    return bead;
+  }
+
+  static Bead load(Connection c, String id) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT data FROM beads WHERE id = ?")) {
+      st.setString(1, id);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? parse(rs.getString(1)) : null;
+      }
+    }
+  }
+
+  static Bead parse(String data) {
+    JsonNode node = Json.parseOrNull(data);
+    if (!(node instanceof ObjectNode object)) {
+      throw new StoreException("corrupt bead row: " + data);
+    }
+    try {
+      return Bead.fromJson(object);
+    } catch (BeadFormatException e) {
+      throw new StoreException("corrupt bead row: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes a changed bead and its indexes, and records status and assignee changes. */
+  private void writeChange(Connection c, Bead before, Bead after, String actor)
+      throws SQLException {
+    updateRow(c, after);
+    writeIndexes(c, after, target -> true);
+    if (!before.status().equals(after.status())) {
+      appendHistory(c, after.id(), actor, "status", before.status(), after.status());
+    }
+    if (!java.util.Objects.equals(before.assignee(), after.assignee())) {
+      appendHistory(c, after.id(), actor, "assignee", before.assignee(), after.assignee());
+    }
+    for (String field :
+        List.of("priority", "title", "description", "design", "acceptance_criteria", "notes")) {
+      JsonNode a = before.field(field);
+      JsonNode b = after.field(field);
+      if (!java.util.Objects.equals(a, b)) {
+        appendHistory(
+            c,
+            after.id(),
+            actor,
+            field,
+            a == null ? null : a.asText(),
+            b == null ? null : b.asText());
+      }
+    }
+  }
+
+  static final String INSERT_ROW =
+      "INSERT INTO beads(" + BEAD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  static final String UPDATE_ROW =
+      "UPDATE beads SET title = ?, status = ?, priority = ?, issue_type = ?, assignee = ?,"
+          + " created_at = ?, updated_at = ?, defer_until = ?, pinned = ?, ephemeral = ?, data = ?"
+          + " WHERE id = ?";
+
+  static void insertRow(Connection c, Bead bead) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(INSERT_ROW)) {
+      bindInsert(st, bead);
+      st.executeUpdate();
+    }
+  }
+
+  static void updateRow(Connection c, Bead bead) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(UPDATE_ROW)) {
+      bindUpdate(st, bead);
+      st.executeUpdate();
+    }
+  }
+
+  static void bindInsert(PreparedStatement st, Bead bead) throws SQLException {
+    st.setString(1, bead.id());
+    bindColumns(st, 2, bead);
+  }
+
+  static void bindUpdate(PreparedStatement st, Bead bead) throws SQLException {
+    bindColumns(st, 1, bead);
+    st.setString(12, bead.id());
+  }
+
+  private static void bindColumns(PreparedStatement st, int first, Bead bead) throws SQLException {
+    int i = first;
+    st.setString(i++, bead.title());
+    st.setString(i++, bead.status());
+    st.setInt(i++, bead.priority());
+    st.setString(i++, bead.issueType());
+    st.setString(i++, bead.assignee());
+    st.setLong(i++, Timestamps.epochNanos(bead.createdAt()));
+    st.setLong(i++, Timestamps.epochNanos(bead.updatedAt()));
+    if (bead.deferUntil() == null) {
+      st.setNull(i++, Types.INTEGER);
+    } else {
+      st.setLong(i++, Timestamps.epochNanos(bead.deferUntil()));
+    }
+    st.setInt(i++, bead.pinned() ? 1 : 0);
+    st.setInt(i++, bead.ephemeral() ? 1 : 0);
+    st.setString(i, bead.toJsonText());
+  }
+
+  /**
+   * Rewrites the index rows (dependencies, labels, comments) of one bead from its JSON. Edges to
+   * targets that fail {@code targetExists} stay in the JSON but not in the graph; with a null
+   * {@code targetExists} the caller inserts the edges itself.
+   *
+   * @return descriptions of the edges left out
+   */
+  static List<String> writeIndexes(Connection c, Bead bead, Predicate<String> targetExists)
+      throws SQLException {
+    String id = bead.id();
+    for (String table : List.of("dependencies", "labels", "comments")) {
+      try (PreparedStatement st =
+          c.prepareStatement("DELETE FROM " + table + " WHERE issue_id = ?")) {
+        st.setString(1, id);
+        st.executeUpdate();
+      }
+    }
+    List<String> skipped =
+        targetExists == null ? List.of() : insertDependencies(c, bead.dependencies(), targetExists);
+    if (!bead.labels().isEmpty()) {
+      try (PreparedStatement st =
+          c.prepareStatement("INSERT OR IGNORE INTO labels(issue_id, label) VALUES (?, ?)")) {
+        for (String label : bead.labels()) {
+          st.setString(1, id);
+          st.setString(2, label);
+          st.addBatch();
+        }
+        st.executeBatch();
+      }
+    }
+    List<ObjectNode> comments = bead.comments();
+    if (!comments.isEmpty()) {
+      try (PreparedStatement st =
+          c.prepareStatement(
+              "INSERT INTO comments(issue_id, position, comment_id, author, text, created_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)")) {
+        for (int i = 0; i < comments.size(); i++) {
+          ObjectNode comment = comments.get(i);
+          st.setString(1, id);
+          st.setInt(2, i);
+          st.setString(3, comment.hasNonNull("id") ? comment.get("id").asText() : null);
+          st.setString(4, comment.path("author").asText(null));
+          st.setString(5, comment.path("text").asText(null));
+          st.setString(6, comment.path("created_at").asText(null));
+          st.addBatch();
+        }
+        st.executeBatch();
+      }
+    }
+    return skipped;
+  }
+
+  static List<String> insertDependencies(
+      Connection c, Collection<Dependency> deps, Predicate<String> targetExists)
+      throws SQLException {
+    List<String> skipped = new ArrayList<>();
+    if (deps.isEmpty()) {
+      return skipped;
+    }
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT OR IGNORE INTO dependencies(issue_id, depends_on_id, type, gate) VALUES (?, ?, ?, ?)")) {
+      for (Dependency d : deps) {
+        if (!targetExists.test(d.dependsOnId())) {
+          skipped.add(d.issueId() + " -> " + d.dependsOnId() + " (" + d.type() + ")");
+          continue;
+        }
+        st.setString(1, d.issueId());
+        st.setString(2, d.dependsOnId());
+        st.setString(3, d.type());
+        st.setString(4, d.kind() == DependencyType.WAITS_FOR ? d.gate() : null);
+        st.addBatch();
+      }
+      st.executeBatch();
+    }
+    return skipped;
+  }
+
+  void appendHistory(Connection c, String id, String actor, String event, String from, String to)
+      throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT INTO history(bead_id, at, actor, event, from_value, to_value) VALUES (?, ?, ?, ?, ?, ?)")) {
+      st.setString(1, id);
+      st.setString(2, Timestamps.format(clock.instant()));
+      st.setString(3, actor);
+      st.setString(4, event);
+      st.setString(5, from);
+      st.setString(6, to);
+      st.executeUpdate();
+    }
+  }
+
+  static int queryInt(Connection c, String sql) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql);
+        ResultSet rs = st.executeQuery()) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  // ---- import ----------------------------------------------------------------------------------
+
+  /**
+   * Imports a bd export by bd's rules (upsert by id, stale {@code updated_at} skipped, edges to
+   * unknown ids left out of the graph) in one transaction: a crash or an error part-way leaves the
+   * store as it was.
+   *
+   * @param progress told the number of each line read; may throw to abort the import
+   */
+  public ImportResult importFile(Path jsonl, String actor, java.util.function.LongConsumer progress)
+      throws IOException {
+    return new Importer(this, jsonl, actor, progress).run();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw new StoreException("closing " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

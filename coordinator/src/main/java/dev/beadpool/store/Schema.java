@@ -1,0 +1,132 @@
+package dev.beadpool.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The store's schema, versioned with SQLite's {@code user_version}. Each migration runs once, in
+ * its own transaction, in order; a store newer than this code is refused rather than guessed at.
+ *
+ * <p>The {@code beads.data} column is the source of truth for a bead: its whole JSON object, every
+ * key in its original order, including {@code dependencies}, {@code labels} and {@code comments}.
+ * The other columns and the {@code dependencies}, {@code labels} and {@code comments} tables are
+ * indexes over it, rewritten in the same transaction as every change, so that readiness can be
+ * evaluated from small indexed rows without parsing JSON.
+ */
+final class Schema {
+  /** The version this code writes. */
+  static final int CURRENT_VERSION = 1;
+
+  private static final List<String> V1 =
+      List.of(
+          """
+          CREATE TABLE beads (
+            id          TEXT PRIMARY KEY,
+            title       TEXT NOT NULL,
+            status      TEXT NOT NULL,
+            priority    INTEGER NOT NULL,
+            issue_type  TEXT NOT NULL,
+            assignee    TEXT,
+            created_at  INTEGER NOT NULL,
+            updated_at  INTEGER NOT NULL,
+            defer_until INTEGER,
+            pinned      INTEGER NOT NULL DEFAULT 0,
+            ephemeral   INTEGER NOT NULL DEFAULT 0,
+            data        TEXT NOT NULL
+          )""",
+          "CREATE INDEX beads_status ON beads(status)",
+          """
+          CREATE TABLE dependencies (
+            issue_id      TEXT NOT NULL REFERENCES beads(id) ON DELETE CASCADE,
+            depends_on_id TEXT NOT NULL REFERENCES beads(id) ON DELETE CASCADE,
+            type          TEXT NOT NULL,
+            gate          TEXT,
+            PRIMARY KEY (issue_id, depends_on_id)
+          ) WITHOUT ROWID""",
+          "CREATE INDEX dependencies_target ON dependencies(depends_on_id, type)",
+          """
+          CREATE TABLE labels (
+            issue_id TEXT NOT NULL REFERENCES beads(id) ON DELETE CASCADE,
+            label    TEXT NOT NULL,
+            PRIMARY KEY (issue_id, label)
+          ) WITHOUT ROWID""",
+          "CREATE INDEX labels_label ON labels(label)",
+          """
+          CREATE TABLE comments (
+            issue_id   TEXT NOT NULL REFERENCES beads(id) ON DELETE CASCADE,
+            position   INTEGER NOT NULL,
+            comment_id TEXT,
+            author     TEXT,
+            text       TEXT,
+            created_at TEXT,
+            PRIMARY KEY (issue_id, position)
+          ) WITHOUT ROWID""",
+          """
+          CREATE TABLE history (
+            seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+            bead_id    TEXT NOT NULL,
+            at         TEXT NOT NULL,
+            actor      TEXT NOT NULL,
+            event      TEXT NOT NULL,
+            from_value TEXT,
+            to_value   TEXT
+          )""",
+          "CREATE INDEX history_bead ON history(bead_id, seq)",
+          """
+          CREATE TABLE child_counters (
+            parent_id  TEXT PRIMARY KEY,
+            last_child INTEGER NOT NULL
+          )""",
+          """
+          CREATE TABLE config (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+          )""");
+
+  /** Migration {@code i} takes the store from version {@code i} to {@code i + 1}. */
+  private static final List<List<String>> MIGRATIONS = List.of(V1);
+
+  private Schema() {}
+
+  static int version(Connection connection) throws SQLException {
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  /** Brings the store up to {@link #CURRENT_VERSION}. */
+  static void migrate(Connection connection, String where) throws SQLException {
+    int version = version(connection);
+    if (version > CURRENT_VERSION) {
+      throw new StoreException(
+          where
+              + " has schema version "
+              + version
+              + " but this beadpool knows up to "
+              + CURRENT_VERSION
+              + "; upgrade beadpool");
+    }
+    boolean auto = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      for (int v = version; v < CURRENT_VERSION; v++) {
+        try (Statement st = connection.createStatement()) {
+          for (String sql : MIGRATIONS.get(v)) {
+            st.execute(sql);
+          }
+          st.execute("PRAGMA user_version = " + (v + 1));
+        }
+        connection.commit();
+      }
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(auto);
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package dev.beadpool.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.Json;
+import dev.beadpool.testhelper.Corpus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class StoreImportExportTest {
+  static final Clock CLOCK = Clock.fixed(Corpus.EVALUATED_AT, ZoneOffset.UTC);
+
+  @TempDir Path dir;
+
+  static Stream<String> corpus() {
+    return Corpus.names().stream();
+  }
+
+  static Map<String, ObjectNode> objectsById(Path jsonl) throws IOException {
+    Map<String, ObjectNode> byId = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(jsonl)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      ObjectNode node = (ObjectNode) Json.MAPPER.readTree(line);
+      node.remove(Bead.EXPORT_ONLY_KEYS);
+      byId.put(node.get("id").asText(), node);
+    }
+    return byId;
+  }
+
+  @ParameterizedTest
+  @MethodSource("corpus")
+  void importThenExportGivesBackEveryObject(String name) throws IOException {
+    Path export = dir.resolve("out.jsonl");
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      ImportResult result = store.importFile(Corpus.export(name), "test", null);
+      assertThat(result.invalid()).isEmpty();
+      store.exportTo(export);
+    }
+
+    Map<String, ObjectNode> in = objectsById(Corpus.export(name));
+    Map<String, ObjectNode> out = objectsById(export);
+
+    assertThat(out.keySet()).containsExactlyInAnyOrderElementsOf(in.keySet());
+    in.forEach((id, expected) -> assertThat(out.get(id)).as(id).isEqualTo(expected));
+    List<String> exportedIds = List.copyOf(out.keySet());
+    assertThat(exportedIds).isSorted();
+  }
+
+  @Test
+  void exportWritesBdCountsAndType() throws IOException {
+    Path input = dir.resolve("in.jsonl");
+    Files.writeString(
+        input,
+        """
+        {"id":"bd-a","title":"A","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"bd-a","depends_on_id":"bd-b","type":"blocks","created_at":"2026-01-01T00:00:00Z"},{"issue_id":"bd-a","depends_on_id":"bd-c","type":"related","created_at":"2026-01-01T00:00:00Z"}],"comments":[{"id":1,"issue_id":"bd-a","author":"x","text":"hi","created_at":"2026-01-01T00:00:00Z"}]}
+        {"id":"bd-b","title":"B","priority":0,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-c","title":"C","priority":2,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        """);
+    Path export = dir.resolve("out.jsonl");
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      store.importFile(input, "test", null);
+      store.exportTo(export);
+    }
+    List<String> lines = Files.readAllLines(export);
+    ObjectNode a = (ObjectNode) Json.MAPPER.readTree(lines.get(0));
+    ObjectNode b = (ObjectNode) Json.MAPPER.readTree(lines.get(1));
+    assertThat(a.get("_type").asText()).isEqualTo("issue");
+    assertThat(a.get("dependency_count").asInt()).isEqualTo(1);
+    assertThat(a.get("comment_count").asInt()).isEqualTo(1);
+    assertThat(b.get("dependent_count").asInt()).isEqualTo(1);
+    assertThat(b.get("priority").asInt()).isZero();
+  }
+
+  @Test
+  void brokenLinesAreReportedByLineAndTheRestImports() throws IOException {
+    Path input = dir.resolve("broken.jsonl");
+    Files.writeString(
+        input,
+        """
+        {"id":"bd-1","title":"good","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-2","title":"bad json",
+        {"id":"bd-3","title":"P9","priority":9,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-4","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-5","title":"closed","status":"closed","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+
+        {"id":"bd-6","title":"also good","priority":2,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","metadata":"{not json"}
+        {"id":"bd-7","title":"good too","priority":2,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"bd-7","depends_on_id":"bd-1","type":"blocks","created_at":"2026-01-01T00:00:00Z","metadata":"{oops"}]}
+        {"id":"bd-8","title":"ok","priority":2,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"bd-8","depends_on_id":"bd-404","type":"blocks","created_at":"2026-01-01T00:00:00Z"}]}
+        """);
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      ImportResult result = store.importFile(input, "test", null);
+
+      assertThat(result.created()).isEqualTo(2);
+      assertThat(result.invalid())
+          .extracting(JsonlLineFormat::describe)
+          .containsExactly(
+              "2:(line):not valid JSON",
+              "3:priority:must be 0..4, was 9",
+              "4:title:is required",
+              "5:closed_at:is required when status is closed",
+              "7:metadata:is a string that is not well-formed JSON",
+              "8:dependencies[0].metadata:is not well-formed JSON");
+      assertThat(result.invalid().get(1).message())
+          .startsWith(input + ":3: priority: must be 0..4, was 9");
+      assertThat(result.skippedEdges()).containsExactly("bd-8 -> bd-404 (blocks)");
+      assertThat(store.list(BeadFilter.ALL)).extracting(Bead::id).containsExactly("bd-1", "bd-8");
+    }
+  }
+
+  /** Formats an invalid line compactly for assertions. */
+  static final class JsonlLineFormat {
+    static String describe(dev.beadpool.jsonl.JsonlLine.Invalid invalid) {
+      String rule = invalid.rule();
+      int colon = rule.indexOf(':');
+      String head =
+          invalid.field() == null && colon > 0
+              ? rule.substring(0, colon)
+              : rule.replaceAll(" \\(issue .*\\)$", "");
+      return invalid.lineNumber()
+          + ":"
+          + (invalid.field() == null ? "(line)" : invalid.field())
+          + ":"
+          + head;
+    }
+  }
+
+  @Test
+  void anImportThatFailsHalfWayLeavesTheStoreAsItWas() throws IOException {
+    Path db = dir.resolve("beads.db");
+    Path first = dir.resolve("first.jsonl");
+    Files.writeString(
+        first,
+        """
+        {"id":"bd-1","title":"one","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        """);
+    try (BeadStore store = BeadStore.open(db, CLOCK)) {
+      store.importFile(first, "test", null);
+    }
+    String before = exportText(db);
+
+    try (BeadStore store = BeadStore.open(db, CLOCK)) {
+      assertThatThrownBy(
+              () ->
+                  store.importFile(
+                      Corpus.export("beads-2026-02"),
+                      "test",
+                      line -> {
+                        if (line == 350) {
+                          throw new IllegalStateException("simulated crash at line 350");
+                        }
+                      }))
+          .hasMessageContaining("simulated crash");
+      assertThat(store.count()).isEqualTo(1);
+    }
+    assertThat(exportText(db)).isEqualTo(before);
+  }
+
+  private String exportText(Path db) throws IOException {
+    Path out = dir.resolve("check.jsonl");
+    try (BeadStore store = BeadStore.open(db, CLOCK)) {
+      store.exportTo(out);
+    }
+    return Files.readString(out);
+  }
+
+  @Test
+  void reimportCountsUnchangedUpdatedAndStale() throws IOException {
+    Path v1 = dir.resolve("v1.jsonl");
+    Files.writeString(
+        v1,
+        """
+        {"id":"bd-1","title":"one","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-02T00:00:00Z"}
+        {"id":"bd-2","title":"two","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-02T00:00:00Z"}
+        {"id":"bd-3","title":"three","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-02T00:00:00Z"}
+        """);
+    Path v2 = dir.resolve("v2.jsonl");
+    Files.writeString(
+        v2,
+        """
+        {"id":"bd-1","title":"one","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-02T00:00:00Z"}
+        {"id":"bd-2","title":"two, renamed","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-03T00:00:00Z"}
+        {"id":"bd-3","title":"three, older","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-4","title":"four","priority":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        """);
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      store.importFile(v1, "test", null);
+      ImportResult result = store.importFile(v2, "test", null);
+
+      assertThat(result.created()).isEqualTo(1);
+      assertThat(result.updated()).isEqualTo(1);
+      assertThat(result.unchanged()).isEqualTo(1);
+      assertThat(result.stale()).isEqualTo(1);
+      assertThat(store.get("bd-2").title()).isEqualTo("two, renamed");
+      assertThat(store.get("bd-3").title()).isEqualTo("three");
+    }
+  }
+
+  @Test
+  void aStoreFromANewerBeadpoolIsRefused() throws Exception {
+    Path db = dir.resolve("beads.db");
+    BeadStore.open(db, CLOCK).close();
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        var st = c.createStatement()) {
+      st.execute("PRAGMA user_version = 99");
+    }
+    assertThatThrownBy(() -> BeadStore.open(db, CLOCK))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("schema version 99");
+  }
+}
