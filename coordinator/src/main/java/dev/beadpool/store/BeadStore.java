@@ -362,30 +362,31 @@ public final class BeadStore implements AutoCloseable {
    * @return the number of beads written
    */
   public long exportTo(Path target) throws IOException {
+    return JsonlWriter.writeAtomically(target, this::exportTo);
+  }
+
+  /** Writes every bead as bd-compatible JSONL, sorted by id, to {@code out}. */
+  public long exportTo(java.io.Writer out) throws IOException {
     Map<String, Integer> dependents = dependentCounts();
-    return read(
-        c -> {
-          try (PreparedStatement st = c.prepareStatement("SELECT data FROM beads ORDER BY id");
-              ResultSet rs = st.executeQuery()) {
-            return JsonlWriter.writeAtomically(
-                target,
-                out -> {
-                  long n = 0;
-                  try {
-                    while (rs.next()) {
-                      Bead bead = parse(rs.getString(1));
-                      JsonlWriter.writeLine(out, bead, dependents.getOrDefault(bead.id(), 0));
-                      n++;
-                    }
-                  } catch (SQLException e) {
-                    throw new IOException("reading " + file + ": " + e.getMessage(), e);
-                  }
-                  return n;
-                });
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+    try {
+      return read(
+          c -> {
+            long n = 0;
+            try (PreparedStatement st = c.prepareStatement("SELECT data FROM beads ORDER BY id");
+                ResultSet rs = st.executeQuery()) {
+              while (rs.next()) {
+                Bead bead = parse(rs.getString(1));
+                JsonlWriter.writeLine(out, bead, dependents.getOrDefault(bead.id(), 0));
+                n++;
+              }
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+            return n;
+          });
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   // ---- writes ----------------------------------------------------------------------------------

@@ -1,0 +1,41 @@
+package dev.beadpool.cli;
+
+import dev.beadpool.bead.Bead;
+import dev.beadpool.graph.ReadyEngine;
+import dev.beadpool.store.BeadFilter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where read-only commands get beads from: the local store ({@code --db}) or an export evaluated
+ * directly ({@code --file}).
+ */
+interface BeadSource extends AutoCloseable {
+  ReadyEngine engine();
+
+  Optional<Bead> find(String id);
+
+  /** The beads with these ids, in this order; unknown ids are left out. */
+  List<Bead> beads(List<String> ids);
+
+  /** Beads matching the filter, sorted by id. */
+  List<Bead> list(BeadFilter filter);
+
+  /** Incoming {@code blocks} edges (bd's {@code dependent_count}). */
+  int dependentCount(String id);
+
+  /** Beads that depend on {@code id}, each with the edge type. */
+  List<Map.Entry<Bead, String>> dependents(String id);
+
+  /** Edges whose target is not there: {@code bd-a -> bd-gone (blocks)}. */
+  List<String> orphanedEdges();
+
+  /** Lines of the input that could not be used (file sources only). */
+  default int invalidLines() {
+    return 0;
+  }
+
+  @Override
+  void close();
+}

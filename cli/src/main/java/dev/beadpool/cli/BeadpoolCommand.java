@@ -1,0 +1,105 @@
+package dev.beadpool.cli;
+
+import dev.beadpool.graph.GraphException;
+import dev.beadpool.store.BeadNotFoundException;
+import dev.beadpool.store.StoreException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code beadpool} command: the one entry point; wires the subcommands. */
+@Command(
+    name = "beadpool",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Run coding agents at scale over a beads task graph.",
+      "",
+      "Tracker commands speak bd's vocabulary and --json shapes, on the local store",
+      "(--db, default .beadpool/beads.db) or, for reads, on an export (--file)."
+    },
+    footer = {"", "Exit codes: 0 success, 1 not found / refused / bad input, 2 usage error."},
+    subcommands = {
+      ImportCommand.class,
+      ExportCommand.class,
+      ReadyCommand.class,
+      BlockedCommand.class,
+      ListCommand.class,
+      ShowCommand.class,
+      StatsCommand.class,
+      CreateCommand.class,
+      DepCommand.class,
+      UpdateCommand.class,
+      CloseCommand.class,
+      DoctorCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class BeadpoolCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** A command line with beadpool's error handling: user mistakes never print a stack trace. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new BeadpoolCommand());
+    cli.setExecutionExceptionHandler(BeadpoolCommand::handle);
+    cli.setParameterExceptionHandler(
+        (ex, args) -> {
+          PrintWriter err = ex.getCommandLine().getErr();
+          err.println("Error: " + ex.getMessage());
+          err.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          err.flush();
+          return ExitCodes.USAGE;
+        });
+    return cli;
+  }
+
+  private static int handle(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    int code = ExitCodes.FAILED;
+    String message;
+    if (ex instanceof CliUsageException) {
+      code = ExitCodes.USAGE;
+      message = ex.getMessage();
+    } else if (ex instanceof CliException
+        || ex instanceof StoreException
+        || ex instanceof GraphException
+        || ex instanceof IOException
+        || ex instanceof IllegalArgumentException) {
+      message =
+          ex instanceof BeadNotFoundException || ex.getMessage() != null
+              ? ex.getMessage()
+              : ex.toString();
+      if (ex instanceof java.nio.file.NoSuchFileException) {
+        message = "no such file: " + ex.getMessage();
+      }
+    } else {
+      err.println("Error: internal error (please report it): " + ex);
+      ex.printStackTrace(err);
+      err.flush();
+      return ExitCodes.FAILED;
+    }
+    boolean json =
+        parsed != null
+            && parsed.subcommand() != null
+            && parsed.subcommand().hasMatchedOption("--json");
+    if (json) {
+      com.fasterxml.jackson.databind.node.ObjectNode error =
+          dev.beadpool.bead.Json.MAPPER.createObjectNode();
+      error.put("error", message);
+      err.println(dev.beadpool.bead.Json.compact(error));
+    } else {
+      err.println("Error: " + message);
+    }
+    err.flush();
+    return code;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

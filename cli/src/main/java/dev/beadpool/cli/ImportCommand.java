@@ -1,0 +1,168 @@
+package dev.beadpool.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beadpool.bead.Json;
+import dev.beadpool.jsonl.JsonlLine;
+import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.ImportResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "import",
+    description = {
+      "Import a bd export (issues.jsonl) into the store by bd's rules: upsert by id, lines with an",
+      "older updated_at than the stored copy are skipped as stale, edges to unknown ids are left out",
+      "of the graph. All or nothing: a failure part-way leaves the store as it was. Invalid lines are",
+      "reported by line, field and rule, the rest still imports, and the exit code is 1.",
+      "Example: beadpool import .beads/issues.jsonl"
+    })
+final class ImportCommand extends BaseCommand {
+  /** Files with at least this many lines get a progress bar on a terminal. */
+  static final long PROGRESS_MIN_LINES = 5_000;
+
+  /** Skipped edges listed one by one, then summarized. */
+  static final int MAX_LISTED_EDGES = 20;
+
+  @Mixin StoreOptions store;
+  @Mixin ActorOption actor;
+
+  @Parameters(paramLabel = "FILE", description = "The bd export to import.")
+  Path file;
+
+  @Option(
+      names = "--progress",
+      negatable = true,
+      description = "Show progress (default: on a terminal, for large files).")
+  Boolean progress;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(file)) {
+      throw new CliException("cannot read " + file + ": no such file");
+    }
+    long lines = progressWanted() ? countLines(file) : 0;
+    ImportResult result;
+    try (BeadStore beads = store.openOrCreate()) {
+      if (lines >= PROGRESS_MIN_LINES || (Boolean.TRUE.equals(progress) && lines > 0)) {
+        result = importWithProgress(beads, lines);
+      } else {
+        result = beads.importFile(file, actor.resolve(), null);
+      }
+    }
+    if (json) {
+      Output.json(out(), toJson(result));
+    } else {
+      printSummary(result);
+    }
+    return result.invalid().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private boolean progressWanted() {
+    return progress != null ? progress : System.console() != null;
+  }
+
+  private ImportResult importWithProgress(BeadStore beads, long lines) throws IOException {
+    if (System.console() == null) {
+      // not a terminal: a line per tenth, readable in a log
+      long step = Math.max(1, lines / 10);
+      LongConsumer report =
+          n -> {
+            if (n % step == 0 || n == lines) {
+              err().printf("import: %d/%d lines (%d%%)%n", n, lines, n * 100 / lines);
+              err().flush();
+            }
+          };
+      return beads.importFile(file, actor.resolve(), report);
+    }
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("Importing")
+            .setInitialMax(lines)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUnit(" lines", 1)
+            .continuousUpdate()
+            .build()) {
+      return beads.importFile(file, actor.resolve(), bar::stepTo);
+    }
+  }
+
+  static long countLines(Path file) throws IOException {
+    long count = 0;
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            count++;
+          }
+        }
+      }
+    }
+    return count;
+  }
+
+  private void printSummary(ImportResult r) {
+    for (JsonlLine.Invalid bad : r.invalid()) {
+      err().println(bad.message() + " (line skipped)");
+    }
+    out()
+        .printf(
+            "Import complete: %d created, %d updated, %d unchanged, %d stale, %d invalid line%s, %d skipped edge%s%n",
+            r.created(),
+            r.updated(),
+            r.unchanged(),
+            r.stale(),
+            r.invalid().size(),
+            r.invalid().size() == 1 ? "" : "s",
+            r.skippedEdges().size(),
+            r.skippedEdges().size() == 1 ? "" : "s");
+    if (!r.skippedEdges().isEmpty()) {
+      out().println("Edges to unknown ids (kept in the bead, left out of the graph):");
+      r.skippedEdges().stream().limit(MAX_LISTED_EDGES).forEach(e -> out().println("  " + e));
+      if (r.skippedEdges().size() > MAX_LISTED_EDGES) {
+        out().printf("  ... and %d more%n", r.skippedEdges().size() - MAX_LISTED_EDGES);
+      }
+    }
+    if (!r.invalid().isEmpty()) {
+      err()
+          .printf(
+              "%d invalid line%s skipped; %d other issues imported.%n",
+              r.invalid().size(), r.invalid().size() == 1 ? "" : "s", r.imported());
+    }
+    out().flush();
+    err().flush();
+  }
+
+  private static ObjectNode toJson(ImportResult r) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("created", r.created());
+    node.put("updated", r.updated());
+    node.put("unchanged", r.unchanged());
+    node.put("stale", r.stale());
+    ArrayNode invalid = node.putArray("invalid");
+    for (JsonlLine.Invalid bad : r.invalid()) {
+      ObjectNode item = invalid.addObject();
+      item.put("line", bad.lineNumber());
+      if (bad.field() != null) {
+        item.put("field", bad.field());
+      }
+      item.put("rule", bad.rule());
+    }
+    ArrayNode edges = node.putArray("skipped_edges");
+    r.skippedEdges().forEach(edges::add);
+    return node;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.beadpool.cli;
+
+import dev.beadpool.store.BeadStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import picocli.CommandLine.Option;
+
+/** {@code --db PATH}: the local store. */
+final class StoreOptions {
+  static final String DB_ENV = "BEADPOOL_DB";
+
+  @Option(
+      names = "--db",
+      paramLabel = "PATH",
+      description =
+          "Bead store file (default: $BEADPOOL_DB, else .beadpool/beads.db in the current directory).")
+  Path db;
+
+  Path path() {
+    if (db != null) {
+      return db;
+    }
+    String env = System.getenv(DB_ENV);
+    return env != null && !env.isBlank() ? Path.of(env) : BeadStore.DEFAULT_PATH;
+  }
+
+  /** Opens the store, creating it if needed (for commands that write). */
+  BeadStore openOrCreate() {
+    return BeadStore.open(path(), Clock.systemUTC());
+  }
+
+  /** Opens an existing store; a missing one is a clear error, not a new empty store. */
+  BeadStore openExisting() {
+    Path path = path();
+    if (!Files.isRegularFile(path)) {
+      throw new CliException(
+          "no bead store at "
+              + path
+              + " (import an export with `beadpool import FILE`,"
+              + " create a bead with `beadpool create`, or pass --db / --file)");
+    }
+    return BeadStore.open(path, Clock.systemUTC());
+  }
+
+  /** The project directory: the one holding {@code .beadpool/}. */
+  Path projectDir() {
+    Path parent = path().toAbsolutePath().getParent();
+    if (parent != null
+        && parent.getFileName() != null
+        && parent.getFileName().toString().equals(".beadpool")) {
+      return parent.getParent();
+    }
+    return parent == null ? Path.of("").toAbsolutePath() : parent;
+  }
+}
