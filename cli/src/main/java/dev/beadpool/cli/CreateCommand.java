@@ -1,6 +1,7 @@
 package dev.beadpool.cli;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.config.ProjectConfig;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.NewBead;
 import java.util.ArrayList;
@@ -69,7 +70,20 @@ final class CreateCommand extends BaseCommand {
   @Override
   public Integer call() {
     Bead bead;
+    ProjectConfig config;
+    try {
+      config = ProjectConfig.load(store.projectDir());
+    } catch (ProjectConfig.ConfigException e) {
+      throw new CliException(e.getMessage());
+    }
     try (BeadStore beads = store.openOrCreate()) {
+      if (config.issuePrefix() != null
+          && !config
+              .issuePrefix()
+              .equals(beads.config(BeadStore.CONFIG_ISSUE_PREFIX).orElse(null))) {
+        // why: the team's beadpool.yaml names the prefix; it wins over one detected on import
+        beads.setConfig(BeadStore.CONFIG_ISSUE_PREFIX, config.issuePrefix());
+      }
       bead =
           beads.create(
               new NewBead(title, description, type, priority, labels, parent, deps, id, assignee),

@@ -7,10 +7,17 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Pins the architecture: common depends on nothing of ours; coordinator and worker never on each other. */
+/**
+ * Pins the architecture: common depends on nothing of ours; coordinator and worker never on each
+ * other.
+ */
 class ArchitectureTest {
   static final String[] COMMON = {
-    "dev.beadpool.bead..", "dev.beadpool.jsonl..", "dev.beadpool.graph..", "dev.beadpool.id..", "dev.beadpool.config.."
+    "dev.beadpool.bead..",
+    "dev.beadpool.jsonl..",
+    "dev.beadpool.graph..",
+    "dev.beadpool.id..",
+    "dev.beadpool.config.."
   };
   static final String COORDINATOR = "dev.beadpool.store..";
   static final String WORKER = "dev.beadpool.worker..";
@@ -23,18 +30,30 @@ class ArchitectureTest {
 
   @Test
   void commonDependsOnNothingOfOurs() {
-    noClasses().that().resideInAnyPackage(COMMON)
-        .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, WORKER, CLI)
+    noClasses()
+        .that()
+        .resideInAnyPackage(COMMON)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(COORDINATOR, WORKER, CLI)
         .check(classes);
   }
 
   @Test
   void coordinatorAndWorkerNeverDependOnEachOther() {
-    noClasses().that().resideInAPackage(COORDINATOR)
-        .should().dependOnClassesThat().resideInAnyPackage(WORKER, CLI)
+    noClasses()
+        .that()
+        .resideInAPackage(COORDINATOR)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(WORKER, CLI)
         .check(classes);
-    noClasses().that().resideInAPackage(WORKER)
-        .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, CLI)
+    noClasses()
+        .that()
+        .resideInAPackage(WORKER)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(COORDINATOR, CLI)
         .allowEmptyShould(true)
         .check(classes);
   }

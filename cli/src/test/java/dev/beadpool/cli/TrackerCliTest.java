@@ -222,4 +222,17 @@ class TrackerCliTest {
     assertThat(doctor.exit()).isEqualTo(1);
     assertThat(doctor.out()).contains("c-1 -> c-2 -> c-1");
   }
+
+  @Test
+  void newIdsUseThePrefixFromBeadpoolYaml() throws IOException {
+    Path project = dir.resolve("proj");
+    Files.createDirectories(project);
+    Files.writeString(project.resolve("beadpool.yaml"), "issue-prefix: team\n");
+    assertThat(create("first")).matches("team-[0-9a-z]{3}");
+
+    Files.writeString(project.resolve("beadpool.yaml"), "doctor:\n  require-labels: maybe\n");
+    Cli.Result bad = cli.run("doctor");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("beadpool.yaml: doctor.require-labels must be true or false");
+  }
 }
