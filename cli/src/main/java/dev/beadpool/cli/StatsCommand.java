@@ -49,7 +49,14 @@ final class StatsCommand extends BaseCommand {
         Output.Table table = new Output.Table("", "COUNT");
         summary
             .fields()
-            .forEachRemaining(e -> table.row(e.getKey().replace('_', ' '), e.getValue().asText()));
+            .forEachRemaining(
+                e ->
+                    table.row(
+                        e.getKey().replace('_', ' '),
+                        e.getValue().isFloatingPointNumber()
+                            ? String.format(
+                                java.util.Locale.ROOT, "%.1f", e.getValue().doubleValue())
+                            : e.getValue().asText()));
         table.print(out());
       }
       return beads.invalidLines() > 0 ? ExitCodes.FAILED : ExitCodes.OK;

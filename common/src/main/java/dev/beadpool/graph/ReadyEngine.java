@@ -1,16 +1,15 @@
 package dev.beadpool.graph;
 
+import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.DependencyType;
 import dev.beadpool.bead.IssueTypes;
 import dev.beadpool.bead.Statuses;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,43 +26,58 @@ import java.util.Set;
  * the beads at the other end of the touched edges and, when a bead's blocked flag flips, walks on
  * to its children. The cost of a change is the number of edges it touches, not the graph's size.
  *
+ * <p>Layout: beads are int indexes. A bead's counters sit together in one {@code int[]} (one cache
+ * line per bead), and its edges in a packed {@code long[]} per direction (neighbour index, edge
+ * kind, gate, edge id), so an update reads a few cache lines per touched edge and no object graph;
+ * a 100k-bead engine stays small enough for the CPU cache (docs/benchmarks.md).
+ *
  * <p>Not thread-safe: one owner (the coordinator's store, or a CLI command) mutates it.
  */
 public final class ReadyEngine {
+  // counters, STRIDE ints per bead
+  private static final int STRIDE = 8;
+  private static final int FLAGS = 0;
+  private static final int OPEN_BLOCKERS = 1;
+  private static final int UNMET_WAITS = 2;
+  private static final int BLOCKED_PARENTS = 3;
+  private static final int OPEN_CHILDREN = 4;
+  private static final int DONE_CHILDREN = 5;
+  private static final int OUT_SIZE = 6;
+  private static final int IN_SIZE = 7;
+  private static final int DONE = 1;
+  private static final int BLOCKED = 2;
 
-  private static final class Node {
-    final String id;
-    BeadState state;
-    boolean done;
-    boolean blocked;
-    int openBlockers;
-    int unmetWaits;
-    int blockedParents;
-    int openChildren;
-    int doneChildren;
-    final List<Link> out = new ArrayList<>(2);
-    final List<Link> in = new ArrayList<>(2);
+  // packed adjacency entry: bits 0-31 neighbour, 32-33 kind, 34 any-children gate, 35-63 edge id
+  private static final int K_BLOCKING = 0;
+  private static final int K_WAITS = 1;
+  private static final int K_PARENT = 2;
+  private static final int K_OTHER = 3;
 
-    Node(BeadState state) {
-      this.id = state.id();
-      this.state = state;
-      this.done = Statuses.isDone(state.status());
-    }
+  private final IdIndex index;
+  private int size;
+  private String[] ids;
+  private BeadState[] states;
+  private int[] counters;
+  // why one array per bead: outgoing edges from the front, incoming from the back, so a bead's
+  // edges cost one object (one or two cache lines) in either direction
+  private long[][] adj;
 
-    boolean shouldBeBlocked() {
-      return !done && (openBlockers > 0 || unmetWaits > 0 || blockedParents > 0);
-    }
-  }
+  private Edge[] edges = new Edge[16];
+  private int edgeCount;
+  private int[] freeEdges = new int[8];
+  private int freeCount;
 
-  /** One stored edge, linked from both ends. */
-  private record Link(Node from, Node to, Edge edge, DependencyType kind) {}
-
-  private final Map<String, Node> nodes;
+  private int[] work = new int[64];
   private final Set<String> changed = new LinkedHashSet<>();
   private long skippedEdges;
 
   private ReadyEngine(int expectedBeads) {
-    this.nodes = new HashMap<>(Math.max(16, expectedBeads * 4 / 3 + 1));
+    int capacity = Math.max(16, expectedBeads);
+    index = new IdIndex(capacity);
+    ids = new String[capacity];
+    states = new BeadState[capacity];
+    counters = new int[capacity * STRIDE];
+    adj = new long[capacity][];
   }
 
   /** An empty graph. */
@@ -78,51 +92,63 @@ public final class ReadyEngine {
   public static ReadyEngine build(Collection<BeadState> beads, Collection<Edge> edges) {
     ReadyEngine engine = new ReadyEngine(beads.size());
     for (BeadState bead : beads) {
-      engine.nodes.put(bead.id(), new Node(bead));
+      if (engine.lookup(bead.id()) < 0) {
+        engine.addNode(bead);
+      }
     }
-    Set<Long> seen = new HashSet<>();
-    List<Link> waits = new ArrayList<>();
+    List<long[]> waits = new ArrayList<>();
+    int[] c = engine.counters;
     for (Edge edge : edges) {
-      Node from = engine.nodes.get(edge.from());
-      Node to = engine.nodes.get(edge.to());
-      if (from == null || to == null || from == to || engine.linkBetween(from, to) != null) {
+      int from = engine.lookup(edge.from());
+      int to = engine.lookup(edge.to());
+      if (from < 0 || to < 0 || from == to || engine.entryBetween(from, to) >= 0) {
         engine.skippedEdges++;
         continue;
       }
-      Link link = engine.link(from, to, edge);
-      switch (link.kind) {
-        case BLOCKING -> {
-          if (!to.done) {
-            from.openBlockers++;
+      long entry = engine.link(from, to, edge);
+      switch (kind(entry)) {
+        case K_BLOCKING -> {
+          if (!engine.done(to)) {
+            c[from * STRIDE + OPEN_BLOCKERS]++;
           }
         }
-        case PARENT_CHILD -> countChild(to, from, +1);
-        case WAITS_FOR -> waits.add(link);
+        case K_PARENT -> c[to * STRIDE + (engine.done(from) ? DONE_CHILDREN : OPEN_CHILDREN)]++;
+        case K_WAITS -> waits.add(new long[] {from, entry});
         default -> {}
       }
     }
-    for (Link wait : waits) {
-      if (gateUnmet(wait)) {
-        wait.from.unmetWaits++;
+    for (long[] wait : waits) {
+      if (engine.gateUnmet(neighbour(wait[1]), anyChildren(wait[1]))) {
+        c[(int) wait[0] * STRIDE + UNMET_WAITS]++;
       }
     }
     // least fixed point: directly blocked beads, then down parent-child edges
-    Deque<Node> work = new ArrayDeque<>();
-    for (Node node : engine.nodes.values()) {
-      if (!node.done && (node.openBlockers > 0 || node.unmetWaits > 0)) {
-        node.blocked = true;
-        work.add(node);
+    int[] stack = new int[Math.max(16, engine.size)];
+    int sp = 0;
+    for (int n = 0; n < engine.size; n++) {
+      int base = n * STRIDE;
+      if (!engine.done(n) && (c[base + OPEN_BLOCKERS] > 0 || c[base + UNMET_WAITS] > 0)) {
+        c[base + FLAGS] |= BLOCKED;
+        stack[sp++] = n;
       }
     }
-    while (!work.isEmpty()) {
-      Node parent = work.poll();
-      for (Link link : parent.in) {
-        if (link.kind == DependencyType.PARENT_CHILD) {
-          Node child = link.from;
-          child.blockedParents++;
-          if (!child.done && !child.blocked) {
-            child.blocked = true;
-            work.add(child);
+    while (sp > 0) {
+      int parent = stack[--sp];
+      long[] ins = engine.adj[parent];
+      for (int i = 0,
+              k = engine.counters[parent * STRIDE + IN_SIZE],
+              last = k == 0 ? 0 : ins.length - 1;
+          i < k;
+          i++) {
+        if (kind(ins[last - i]) == K_PARENT) {
+          int child = neighbour(ins[last - i]);
+          c[child * STRIDE + BLOCKED_PARENTS]++;
+          if (!engine.done(child) && !engine.blocked(child)) {
+            c[child * STRIDE + FLAGS] |= BLOCKED;
+            if (sp == stack.length) {
+              stack = Arrays.copyOf(stack, sp * 2);
+            }
+            stack[sp++] = child;
           }
         }
       }
@@ -131,29 +157,75 @@ public final class ReadyEngine {
   }
 
   /** Builds the graph of a set of beads and the dependencies they carry. */
-  public static ReadyEngine ofBeads(Collection<dev.beadpool.bead.Bead> beads) {
+  public static ReadyEngine ofBeads(Collection<Bead> beads) {
     List<BeadState> states = new ArrayList<>(beads.size());
     List<Edge> edges = new ArrayList<>();
-    for (dev.beadpool.bead.Bead bead : beads) {
+    for (Bead bead : beads) {
       states.add(BeadState.of(bead));
       bead.dependencies().forEach(d -> edges.add(Edge.of(d)));
     }
     return build(states, edges);
   }
 
+  // ---- packed entries --------------------------------------------------------------------------
+
+  private static int neighbour(long entry) {
+    return (int) entry;
+  }
+
+  private static int kind(long entry) {
+    return (int) (entry >>> 32) & 3;
+  }
+
+  private static boolean anyChildren(long entry) {
+    return ((entry >>> 34) & 1) != 0;
+  }
+
+  private static int edgeId(long entry) {
+    return (int) (entry >>> 35);
+  }
+
+  private static long pack(int neighbour, int kind, boolean any, int edgeId) {
+    return (neighbour & 0xFFFFFFFFL)
+        | ((long) kind << 32)
+        | (any ? 1L << 34 : 0)
+        | ((long) edgeId << 35);
+  }
+
+  private static int kindOf(DependencyType type) {
+    return switch (type) {
+      case BLOCKING -> K_BLOCKING;
+      case WAITS_FOR -> K_WAITS;
+      case PARENT_CHILD -> K_PARENT;
+      case INFORMATIONAL -> K_OTHER;
+    };
+  }
+
+  private int lookup(String id) {
+    return index.get(id, ids);
+  }
+
+  private boolean done(int n) {
+    return (counters[n * STRIDE + FLAGS] & DONE) != 0;
+  }
+
+  private boolean blocked(int n) {
+    return (counters[n * STRIDE + FLAGS] & BLOCKED) != 0;
+  }
+
   // ---- queries ---------------------------------------------------------------------------------
 
   public int size() {
-    return nodes.size();
+    return size;
   }
 
   public boolean contains(String id) {
-    return nodes.containsKey(id);
+    return lookup(id) >= 0;
   }
 
   public Optional<BeadState> state(String id) {
-    Node node = nodes.get(id);
-    return node == null ? Optional.empty() : Optional.of(node.state);
+    int n = lookup(id);
+    return n < 0 ? Optional.empty() : Optional.of(states[n]);
   }
 
   /** Edges skipped by {@link #build} because an end was unknown or the edge repeated. */
@@ -162,19 +234,19 @@ public final class ReadyEngine {
   }
 
   public boolean isBlocked(String id) {
-    Node node = nodes.get(id);
-    return node != null && node.blocked;
+    int n = lookup(id);
+    return n >= 0 && blocked(n);
   }
 
   /** Ready by bd's rules at {@code now}. */
   public boolean isReady(String id, Instant now) {
-    Node node = nodes.get(id);
-    return node != null && isReady(node, now);
+    int n = lookup(id);
+    return n >= 0 && isReady(n, now);
   }
 
-  private boolean isReady(Node node, Instant now) {
-    BeadState s = node.state;
-    if (node.blocked
+  private boolean isReady(int n, Instant now) {
+    BeadState s = states[n];
+    if (blocked(n)
         || !Statuses.OPEN.equals(s.status())
         || s.pinned()
         || s.ephemeral()
@@ -182,8 +254,9 @@ public final class ReadyEngine {
         || isFuture(s.deferUntil(), now)) {
       return false;
     }
-    for (Link link : node.out) {
-      if (link.kind == DependencyType.PARENT_CHILD && isFuture(link.to.state.deferUntil(), now)) {
+    long[] outs = adj[n];
+    for (int i = 0, k = counters[n * STRIDE + OUT_SIZE]; i < k; i++) {
+      if (kind(outs[i]) == K_PARENT && isFuture(states[neighbour(outs[i])].deferUntil(), now)) {
         return false;
       }
     }
@@ -201,9 +274,9 @@ public final class ReadyEngine {
    */
   public List<BeadState> ready(SortPolicy policy, Instant now, int limit) {
     List<BeadState> ready = new ArrayList<>();
-    for (Node node : nodes.values()) {
-      if (isReady(node, now)) {
-        ready.add(node.state);
+    for (int n = 0; n < size; n++) {
+      if (isReady(n, now)) {
+        ready.add(states[n]);
       }
     }
     ready.sort(policy.comparator(now));
@@ -213,9 +286,9 @@ public final class ReadyEngine {
   /** All blocked beads (in-progress ones included), sorted by id. */
   public List<BeadState> blocked() {
     List<BeadState> blocked = new ArrayList<>();
-    for (Node node : nodes.values()) {
-      if (node.blocked) {
-        blocked.add(node.state);
+    for (int n = 0; n < size; n++) {
+      if (blocked(n)) {
+        blocked.add(states[n]);
       }
     }
     blocked.sort(Comparator.comparing(BeadState::id));
@@ -228,27 +301,29 @@ public final class ReadyEngine {
    * blocked.
    */
   public List<String> blockedBy(String id) {
-    Node node = nodes.get(id);
-    if (node == null || !node.blocked) {
+    int n = lookup(id);
+    if (n < 0 || !blocked(n)) {
       return List.of();
     }
     List<String> direct = new ArrayList<>();
     List<String> parents = new ArrayList<>();
-    for (Link link : node.out) {
-      switch (link.kind) {
-        case BLOCKING -> {
-          if (!link.to.done) {
-            direct.add(link.to.id);
+    long[] outs = adj[n];
+    for (int i = 0, k = counters[n * STRIDE + OUT_SIZE]; i < k; i++) {
+      int to = neighbour(outs[i]);
+      switch (kind(outs[i])) {
+        case K_BLOCKING -> {
+          if (!done(to)) {
+            direct.add(ids[to]);
           }
         }
-        case WAITS_FOR -> {
-          if (gateUnmet(link)) {
-            direct.add(link.to.id);
+        case K_WAITS -> {
+          if (gateUnmet(to, anyChildren(outs[i]))) {
+            direct.add(ids[to]);
           }
         }
-        case PARENT_CHILD -> {
-          if (link.to.blocked) {
-            parents.add(link.to.id);
+        case K_PARENT -> {
+          if (blocked(to)) {
+            parents.add(ids[to]);
           }
         }
         default -> {}
@@ -259,62 +334,68 @@ public final class ReadyEngine {
 
   /** The ids of the children (parent-child dependents) of a bead. */
   public List<String> children(String id) {
-    Node node = nodes.get(id);
-    if (node == null) {
+    int n = lookup(id);
+    if (n < 0) {
       return List.of();
     }
     List<String> children = new ArrayList<>();
-    for (Link link : node.in) {
-      if (link.kind == DependencyType.PARENT_CHILD) {
-        children.add(link.from.id);
+    long[] ins = adj[n];
+    for (int i = 0, k = counters[n * STRIDE + IN_SIZE], last = k == 0 ? 0 : ins.length - 1;
+        i < k;
+        i++) {
+      if (kind(ins[last - i]) == K_PARENT) {
+        children.add(ids[neighbour(ins[last - i])]);
       }
     }
     return children;
   }
 
-  /** Any cycle among readiness edges, for {@code doctor}; each cycle once, by its first id. */
+  /** Any cycle among readiness edges, for {@code doctor}; each found once, from its first id. */
   public List<List<String>> cycles() {
     List<List<String>> cycles = new ArrayList<>();
-    Map<Node, Integer> color = new HashMap<>();
-    List<Node> ordered = new ArrayList<>(nodes.values());
-    ordered.sort(Comparator.comparing(n -> n.id));
-    for (Node root : ordered) {
-      if (color.containsKey(root)) {
+    Integer[] order = new Integer[size];
+    for (int n = 0; n < size; n++) {
+      order[n] = n;
+    }
+    Arrays.sort(order, Comparator.comparing(n -> ids[n]));
+    byte[] color = new byte[size]; // 0 new, 1 on the path, 2 finished
+    int[] path = new int[Math.max(1, size)];
+    int[] next = new int[Math.max(1, size)];
+    for (int root : order) {
+      if (color[root] != 0) {
         continue;
       }
-      // iterative DFS; 1 = on stack, 2 = finished
-      Deque<Node> path = new ArrayDeque<>();
-      Deque<Integer> next = new ArrayDeque<>();
-      path.push(root);
-      next.push(0);
-      color.put(root, 1);
-      while (!path.isEmpty()) {
-        Node top = path.peek();
-        int i = next.pop();
-        if (i >= top.out.size()) {
-          color.put(top, 2);
-          path.pop();
+      int depth = 0;
+      path[0] = root;
+      next[0] = 0;
+      color[root] = 1;
+      while (depth >= 0) {
+        int top = path[depth];
+        if (next[depth] >= counters[top * STRIDE + OUT_SIZE]) {
+          color[top] = 2;
+          depth--;
           continue;
         }
-        next.push(i + 1);
-        Link link = top.out.get(i);
-        if (!link.kind.affectsReadiness()) {
+        long entry = adj[top][next[depth]++];
+        if (kind(entry) == K_OTHER) {
           continue;
         }
-        Integer c = color.get(link.to);
-        if (c == null) {
-          color.put(link.to, 1);
-          path.push(link.to);
-          next.push(0);
-        } else if (c == 1) {
+        int to = neighbour(entry);
+        if (color[to] == 0) {
+          color[to] = 1;
+          depth++;
+          path[depth] = to;
+          next[depth] = 0;
+        } else if (color[to] == 1) {
           List<String> cycle = new ArrayList<>();
-          List<Node> stack = new ArrayList<>(path);
-          java.util.Collections.reverse(stack);
-          int start = stack.indexOf(link.to);
-          for (int k = start; k < stack.size(); k++) {
-            cycle.add(stack.get(k).id);
+          int start = 0;
+          while (path[start] != to) {
+            start++;
           }
-          cycle.add(link.to.id);
+          for (int k = start; k <= depth; k++) {
+            cycle.add(ids[path[k]]);
+          }
+          cycle.add(ids[to]);
           cycles.add(cycle);
         }
       }
@@ -330,37 +411,37 @@ public final class ReadyEngine {
    * @return the ids whose blocked flag flipped as a result
    */
   public Set<String> put(BeadState state) {
-    Node node = nodes.get(state.id());
-    if (node == null) {
-      nodes.put(state.id(), new Node(state));
+    int n = lookup(state.id());
+    if (n < 0) {
+      addNode(state);
       return Set.of();
     }
-    node.state = state;
+    states[n] = state;
     boolean done = Statuses.isDone(state.status());
-    if (done == node.done) {
+    if (done == done(n)) {
       return Set.of();
     }
-    node.done = done;
+    int[] c = counters;
+    c[n * STRIDE + FLAGS] ^= DONE;
     int delta = done ? -1 : +1;
-    for (Link link : node.in) {
-      if (link.kind == DependencyType.BLOCKING) {
-        link.from.openBlockers += delta;
-        recompute(link.from);
+    long[] ins = adj[n];
+    for (int i = 0, k = counters[n * STRIDE + IN_SIZE], last = k == 0 ? 0 : ins.length - 1;
+        i < k;
+        i++) {
+      if (kind(ins[last - i]) == K_BLOCKING) {
+        int dependent = neighbour(ins[last - i]);
+        c[dependent * STRIDE + OPEN_BLOCKERS] += delta;
+        recompute(dependent);
       }
     }
-    for (Link link : node.out) {
-      if (link.kind == DependencyType.PARENT_CHILD) {
+    long[] outs = adj[n];
+    for (int i = 0, k = counters[n * STRIDE + OUT_SIZE]; i < k; i++) {
+      if (kind(outs[i]) == K_PARENT) {
         // the child moves from open to done (or back) in its parent's gate counts
-        Node parent = link.to;
-        updateGates(
-            parent,
-            () -> {
-              parent.openChildren += done ? -1 : +1;
-              parent.doneChildren += done ? +1 : -1;
-            });
+        changeChildren(neighbour(outs[i]), delta, -delta);
       }
     }
-    recompute(node);
+    recompute(n);
     return drainChanged();
   }
 
@@ -372,34 +453,30 @@ public final class ReadyEngine {
    * @return the ids whose blocked flag flipped
    */
   public Set<String> addEdge(Edge edge) throws GraphException {
-    Node from = require(edge.from());
-    Node to = require(edge.to());
+    int from = require(edge.from());
+    int to = require(edge.to());
     if (from == to) {
-      throw new GraphException("an issue cannot depend on itself: " + from.id);
+      throw new GraphException("an issue cannot depend on itself: " + ids[from]);
     }
-    DependencyType kind = edge.kind();
-    if (kind == DependencyType.BLOCKING || kind == DependencyType.WAITS_FOR) {
-      Link parentLink = linkBetween(from, to);
-      if (parentLink != null && parentLink.kind == DependencyType.PARENT_CHILD) {
-        throw new GraphException(
-            from.id + " is a child of " + to.id + " and cannot also depend on its own parent");
-      }
+    DependencyType type = edge.kind();
+    int existing = entryBetween(from, to);
+    if ((type == DependencyType.BLOCKING || type == DependencyType.WAITS_FOR)
+        && existing >= 0
+        && kind(adj[from][existing]) == K_PARENT) {
+      throw new GraphException(
+          ids[from] + " is a child of " + ids[to] + " and cannot also depend on its own parent");
     }
-    if (kind.affectsReadiness()) {
-      List<String> path = pathBetween(to, from);
-      if (path != null) {
-        List<String> cycle = new ArrayList<>();
-        cycle.add(from.id);
-        cycle.addAll(path);
+    if (type.affectsReadiness()) {
+      List<String> cycle = cycleThrough(from, to);
+      if (cycle != null) {
         throw new CycleException(cycle);
       }
     }
-    Link existing = linkBetween(from, to);
-    if (existing != null) {
-      unlink(existing);
+    if (existing >= 0) {
+      unlink(from, existing);
     }
-    Link link = link(from, to, edge);
-    apply(link, +1);
+    long entry = link(from, to, edge);
+    apply(from, entry, +1);
     return drainChanged();
   }
 
@@ -409,88 +486,154 @@ public final class ReadyEngine {
    * @return the ids whose blocked flag flipped
    */
   public Set<String> removeEdge(String from, String to) {
-    Node a = nodes.get(from);
-    Node b = nodes.get(to);
-    if (a == null || b == null) {
+    int a = lookup(from);
+    int b = lookup(to);
+    if (a < 0 || b < 0) {
       return Set.of();
     }
-    Link link = linkBetween(a, b);
-    if (link == null) {
+    int at = entryBetween(a, b);
+    if (at < 0) {
       return Set.of();
     }
-    unlink(link);
+    unlink(a, at);
     return drainChanged();
   }
 
   /** Whether an edge from {@code from} to {@code to} exists, and its type. */
   public Optional<String> edgeType(String from, String to) {
-    Node a = nodes.get(from);
-    Node b = nodes.get(to);
-    Link link = a == null || b == null ? null : linkBetween(a, b);
-    return link == null ? Optional.empty() : Optional.of(link.edge.type());
+    int a = lookup(from);
+    int b = lookup(to);
+    int at = a < 0 || b < 0 ? -1 : entryBetween(a, b);
+    return at < 0 ? Optional.empty() : Optional.of(edges[edgeId(adj[a][at])].type());
   }
 
   /** Would adding this edge close a cycle? Returns the cycle, or empty. */
   public Optional<List<String>> cycleIfAdded(String from, String to) {
-    Node a = nodes.get(from);
-    Node b = nodes.get(to);
-    if (a == null || b == null) {
-      return Optional.empty();
-    }
-    List<String> path = pathBetween(b, a);
-    if (path == null) {
-      return Optional.empty();
-    }
-    List<String> cycle = new ArrayList<>();
-    cycle.add(a.id);
-    cycle.addAll(path);
-    return Optional.of(cycle);
+    int a = lookup(from);
+    int b = lookup(to);
+    return a < 0 || b < 0 ? Optional.empty() : Optional.ofNullable(cycleThrough(a, b));
   }
 
-  private Node require(String id) throws GraphException {
-    Node node = nodes.get(id);
-    if (node == null) {
+  private int require(String id) throws GraphException {
+    int n = lookup(id);
+    if (n < 0) {
       throw new GraphException("no issue " + id);
     }
-    return node;
+    return n;
   }
 
-  private Link link(Node from, Node to, Edge edge) {
-    Link link = new Link(from, to, edge, edge.kind());
-    from.out.add(link);
-    to.in.add(link);
-    return link;
+  private int addNode(BeadState state) {
+    if (size == ids.length) {
+      int capacity = ids.length * 2;
+      ids = Arrays.copyOf(ids, capacity);
+      states = Arrays.copyOf(states, capacity);
+      counters = Arrays.copyOf(counters, capacity * STRIDE);
+      adj = Arrays.copyOf(adj, capacity);
+    }
+    int n = size++;
+    ids[n] = state.id();
+    states[n] = state;
+    counters[n * STRIDE + FLAGS] = Statuses.isDone(state.status()) ? DONE : 0;
+    index.put(state.id(), n);
+    return n;
   }
 
-  private void unlink(Link link) {
-    apply(link, -1);
-    link.from.out.remove(link);
-    link.to.in.remove(link);
-    // apply(-1) ran before the removal so gate counts were read with the edge present; re-check
-    recompute(link.from);
+  /** Stores an edge in both adjacency lists; returns the entry as seen from {@code from}. */
+  private long link(int from, int to, Edge edge) {
+    int id;
+    if (freeCount > 0) {
+      id = freeEdges[--freeCount];
+    } else {
+      if (edgeCount == edges.length) {
+        edges = Arrays.copyOf(edges, edgeCount * 2);
+      }
+      id = edgeCount++;
+    }
+    edges[id] = edge;
+    int kind = kindOf(edge.kind());
+    boolean any = edge.anyChildrenGate();
+    long forward = pack(to, kind, any, id);
+    append(true, from, forward);
+    append(false, to, pack(from, kind, any, id));
+    return forward;
+  }
+
+  private void append(boolean outgoing, int n, long entry) {
+    int base = n * STRIDE;
+    int outs = counters[base + OUT_SIZE];
+    int ins = counters[base + IN_SIZE];
+    long[] list = adj[n];
+    if (list == null || outs + ins == list.length) {
+      long[] grown = new long[list == null ? 2 : list.length * 2];
+      if (list != null) {
+        System.arraycopy(list, 0, grown, 0, outs);
+        System.arraycopy(list, list.length - ins, grown, grown.length - ins, ins);
+      }
+      list = grown;
+      adj[n] = list;
+    }
+    if (outgoing) {
+      list[outs] = entry;
+      counters[base + OUT_SIZE] = outs + 1;
+    } else {
+      list[list.length - 1 - ins] = entry;
+      counters[base + IN_SIZE] = ins + 1;
+    }
+  }
+
+  /** Takes away the effect of the edge at {@code adj[from][at]}, then the edge itself. */
+  private void unlink(int from, int at) {
+    long entry = adj[from][at];
+    apply(from, entry, -1);
+    int id = edgeId(entry);
+    // why: keep insertion order, readers (blockedBy) list edges in the order they were added
+    long[] outs = adj[from];
+    int outCount = counters[from * STRIDE + OUT_SIZE];
+    System.arraycopy(outs, at + 1, outs, at, outCount - 1 - at);
+    counters[from * STRIDE + OUT_SIZE] = outCount - 1;
+    int to = neighbour(entry);
+    long[] ins = adj[to];
+    int inCount = counters[to * STRIDE + IN_SIZE];
+    for (int j = 0; j < inCount; j++) {
+      if (edgeId(ins[ins.length - 1 - j]) == id) {
+        int low = ins.length - inCount;
+        System.arraycopy(ins, low, ins, low + 1, inCount - 1 - j);
+        counters[to * STRIDE + IN_SIZE] = inCount - 1;
+        break;
+      }
+    }
+    edges[id] = null;
+    if (freeCount == freeEdges.length) {
+      freeEdges = Arrays.copyOf(freeEdges, freeCount * 2);
+    }
+    freeEdges[freeCount++] = id;
   }
 
   /** Adds ({@code +1}) or takes away ({@code -1}) an edge's effect on the counts. */
-  private void apply(Link link, int sign) {
-    Node from = link.from;
-    Node to = link.to;
-    switch (link.kind) {
-      case BLOCKING -> {
-        if (!to.done) {
-          from.openBlockers += sign;
+  private void apply(int from, long entry, int sign) {
+    int to = neighbour(entry);
+    int[] c = counters;
+    switch (kind(entry)) {
+      case K_BLOCKING -> {
+        if (!done(to)) {
+          c[from * STRIDE + OPEN_BLOCKERS] += sign;
           recompute(from);
         }
       }
-      case WAITS_FOR -> {
-        if (gateUnmet(link)) {
-          from.unmetWaits += sign;
+      case K_WAITS -> {
+        if (gateUnmet(to, anyChildren(entry))) {
+          c[from * STRIDE + UNMET_WAITS] += sign;
           recompute(from);
         }
       }
-      case PARENT_CHILD -> {
-        updateGates(to, () -> countChild(to, from, sign));
-        if (to.blocked) {
-          from.blockedParents += sign;
+      case K_PARENT -> {
+        if (done(from)) {
+          changeChildren(to, 0, sign);
+        } else {
+          changeChildren(to, sign, 0);
+        }
+        if (blocked(to)) {
+          c[from * STRIDE + BLOCKED_PARENTS] += sign;
           recompute(from);
         }
       }
@@ -498,31 +641,35 @@ public final class ReadyEngine {
     }
   }
 
-  private static void countChild(Node parent, Node child, int sign) {
-    if (child.done) {
-      parent.doneChildren += sign;
-    } else {
-      parent.openChildren += sign;
+  /** Changes a spawner's open and done child counts and updates the waiters whose gate flipped. */
+  private void changeChildren(int spawner, int openDelta, int doneDelta) {
+    int[] c = counters;
+    int base = spawner * STRIDE;
+    int open = c[base + OPEN_CHILDREN];
+    int done = c[base + DONE_CHILDREN];
+    boolean allBefore = unmet(open, done, false);
+    boolean anyBefore = unmet(open, done, true);
+    c[base + OPEN_CHILDREN] = open + openDelta;
+    c[base + DONE_CHILDREN] = done + doneDelta;
+    boolean allAfter = unmet(open + openDelta, done + doneDelta, false);
+    boolean anyAfter = unmet(open + openDelta, done + doneDelta, true);
+    if (allBefore == allAfter && anyBefore == anyAfter) {
+      return;
     }
-  }
-
-  /** Runs a change to a spawner's child counts and updates the waiters whose gate flipped. */
-  private void updateGates(Node spawner, Runnable countChange) {
-    List<Link> waiters = new ArrayList<>();
-    List<Boolean> before = new ArrayList<>();
-    for (Link link : spawner.in) {
-      if (link.kind == DependencyType.WAITS_FOR) {
-        waiters.add(link);
-        before.add(gateUnmet(link));
-      }
-    }
-    countChange.run();
-    for (int i = 0; i < waiters.size(); i++) {
-      Link link = waiters.get(i);
-      boolean after = gateUnmet(link);
-      if (after != before.get(i)) {
-        link.from.unmetWaits += after ? +1 : -1;
-        recompute(link.from);
+    long[] ins = adj[spawner];
+    for (int i = 0, k = counters[spawner * STRIDE + IN_SIZE], last = k == 0 ? 0 : ins.length - 1;
+        i < k;
+        i++) {
+      long entry = ins[last - i];
+      if (kind(entry) == K_WAITS) {
+        boolean any = anyChildren(entry);
+        boolean before = any ? anyBefore : allBefore;
+        boolean after = any ? anyAfter : allAfter;
+        if (before != after) {
+          int waiter = neighbour(entry);
+          c[waiter * STRIDE + UNMET_WAITS] += after ? +1 : -1;
+          recompute(waiter);
+        }
       }
     }
   }
@@ -531,30 +678,44 @@ public final class ReadyEngine {
    * A {@code waits-for} gate is unmet while the spawner has a child that is not done; with the
    * {@code any-children} gate, until one child is done.
    */
-  private static boolean gateUnmet(Link wait) {
-    Node spawner = wait.to;
-    if (wait.edge.anyChildrenGate()) {
-      return spawner.openChildren > 0 && spawner.doneChildren == 0;
-    }
-    return spawner.openChildren > 0;
+  private boolean gateUnmet(int spawner, boolean anyChildren) {
+    int base = spawner * STRIDE;
+    return unmet(counters[base + OPEN_CHILDREN], counters[base + DONE_CHILDREN], anyChildren);
+  }
+
+  private static boolean unmet(int openChildren, int doneChildren, boolean anyChildren) {
+    return anyChildren ? openChildren > 0 && doneChildren == 0 : openChildren > 0;
   }
 
   /** Re-derives a bead's blocked flag; when it flips, its children follow. */
-  private void recompute(Node start) {
-    Deque<Node> work = new ArrayDeque<>();
-    work.push(start);
-    while (!work.isEmpty()) {
-      Node node = work.pop();
-      boolean blocked = node.shouldBeBlocked();
-      if (blocked == node.blocked) {
+  private void recompute(int start) {
+    int[] c = counters;
+    int sp = 0;
+    work[sp++] = start;
+    while (sp > 0) {
+      int n = work[--sp];
+      int base = n * STRIDE;
+      boolean blocked =
+          (c[base + FLAGS] & DONE) == 0
+              && (c[base + OPEN_BLOCKERS] > 0
+                  || c[base + UNMET_WAITS] > 0
+                  || c[base + BLOCKED_PARENTS] > 0);
+      if (blocked == ((c[base + FLAGS] & BLOCKED) != 0)) {
         continue;
       }
-      node.blocked = blocked;
-      changed.add(node.id);
-      for (Link link : node.in) {
-        if (link.kind == DependencyType.PARENT_CHILD) {
-          link.from.blockedParents += blocked ? +1 : -1;
-          work.push(link.from);
+      c[base + FLAGS] ^= BLOCKED;
+      changed.add(ids[n]);
+      long[] ins = adj[n];
+      for (int i = 0, k = counters[n * STRIDE + IN_SIZE], last = k == 0 ? 0 : ins.length - 1;
+          i < k;
+          i++) {
+        if (kind(ins[last - i]) == K_PARENT) {
+          int child = neighbour(ins[last - i]);
+          c[child * STRIDE + BLOCKED_PARENTS] += blocked ? +1 : -1;
+          if (sp == work.length) {
+            work = Arrays.copyOf(work, sp * 2);
+          }
+          work[sp++] = child;
         }
       }
     }
@@ -569,38 +730,50 @@ public final class ReadyEngine {
     return result;
   }
 
-  private Link linkBetween(Node from, Node to) {
-    List<Link> shorter = from.out.size() <= to.in.size() ? from.out : to.in;
-    for (Link link : shorter) {
-      if (link.from == from && link.to == to) {
-        return link;
+  /** The position of the edge from {@code from} to {@code to} in {@code adj[from]}, or -1. */
+  private int entryBetween(int from, int to) {
+    long[] outs = adj[from];
+    for (int i = 0, k = counters[from * STRIDE + OUT_SIZE]; i < k; i++) {
+      if (neighbour(outs[i]) == to) {
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 
-  /** A path of readiness edges from {@code start} to {@code goal} (both included), or null. */
-  private List<String> pathBetween(Node start, Node goal) {
-    Map<Node, Node> cameFrom = new HashMap<>();
-    Deque<Node> work = new ArrayDeque<>();
-    work.add(start);
-    cameFrom.put(start, start);
-    while (!work.isEmpty()) {
-      Node node = work.poll();
-      if (node == goal) {
-        List<String> path = new ArrayList<>();
-        for (Node n = goal; ; n = cameFrom.get(n)) {
-          path.add(0, n.id);
-          if (n == start) {
+  /**
+   * The cycle that an edge {@code from -> to} would close: a path of readiness edges from {@code
+   * to} back to {@code from}, printed from {@code from}; null if there is none.
+   */
+  private List<String> cycleThrough(int from, int to) {
+    Map<Integer, Integer> cameFrom = new HashMap<>();
+    int[] queue = new int[16];
+    int head = 0;
+    int tail = 0;
+    queue[tail++] = to;
+    cameFrom.put(to, to);
+    while (head < tail) {
+      int n = queue[head++];
+      if (n == from) {
+        List<String> cycle = new ArrayList<>();
+        for (int k = from; ; k = cameFrom.get(k)) {
+          cycle.add(0, ids[k]);
+          if (k == to) {
             break;
           }
         }
-        return path;
+        cycle.add(0, ids[from]);
+        return cycle;
       }
-      for (Link link : node.out) {
-        if (link.kind.affectsReadiness() && !cameFrom.containsKey(link.to)) {
-          cameFrom.put(link.to, node);
-          work.add(link.to);
+      long[] outs = adj[n];
+      for (int i = 0, k = counters[n * STRIDE + OUT_SIZE]; i < k; i++) {
+        int next = neighbour(outs[i]);
+        if (kind(outs[i]) != K_OTHER && !cameFrom.containsKey(next)) {
+          cameFrom.put(next, n);
+          if (tail == queue.length) {
+            queue = Arrays.copyOf(queue, tail * 2);
+          }
+          queue[tail++] = next;
         }
       }
     }
