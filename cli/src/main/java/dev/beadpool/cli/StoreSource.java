@@ -6,6 +6,7 @@ import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.store.BeadFilter;
 import dev.beadpool.store.BeadStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.Set;
 final class StoreSource implements BeadSource {
   private final BeadStore store;
   private ReadyEngine engine;
-  private Map<String, Integer> dependentCounts;
+  private final Map<String, Integer> dependentCounts = new HashMap<>();
 
   StoreSource(BeadStore store) {
     this.store = store;
@@ -47,10 +48,8 @@ final class StoreSource implements BeadSource {
 
   @Override
   public int dependentCount(String id) {
-    if (dependentCounts == null) {
-      dependentCounts = store.dependentCounts();
-    }
-    return dependentCounts.getOrDefault(id, 0);
+    // why: commands print tens of beads out of up to 100k; one indexed count each beats a scan
+    return dependentCounts.computeIfAbsent(id, store::dependentCount);
   }
 
   @Override

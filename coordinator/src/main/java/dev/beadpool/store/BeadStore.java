@@ -33,6 +33,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Predicate;
 import org.sqlite.SQLiteConfig;
 
@@ -115,6 +117,11 @@ public final class BeadStore implements AutoCloseable {
       connection.setAutoCommit(false);
       try {
         T result = work.run(connection);
+        try (PreparedStatement bump =
+            connection.prepareStatement(
+                "UPDATE config SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'")) {
+          bump.executeUpdate();
+        }
         connection.commit();
         return result;
       } catch (SQLException | RuntimeException | Error e) {
@@ -206,10 +213,14 @@ public final class BeadStore implements AutoCloseable {
     return read(
         c -> {
           List<Bead> beads = new ArrayList<>(ids.size());
-          for (String id : ids) {
-            Bead bead = load(c, id);
-            if (bead != null) {
-              beads.add(bead);
+          try (PreparedStatement st = c.prepareStatement("SELECT data FROM beads WHERE id = ?")) {
+            for (String id : ids) {
+              st.setString(1, id);
+              try (ResultSet rs = st.executeQuery()) {
+                if (rs.next()) {
+                  beads.add(parse(rs.getString(1)));
+                }
+              }
             }
           }
           return beads;
@@ -218,13 +229,79 @@ public final class BeadStore implements AutoCloseable {
 
   /**
    * The readiness graph, loaded from indexed columns (no JSON parsing), so that it is cheap even
-   * for 100k beads.
+   * for 100k beads. Beads and edges are read in parallel on two read-only connections; both read
+   * the store's revision inside their read transaction, and a write committed in between makes them
+   * try again, so the graph is always one consistent snapshot.
    */
   public ReadyEngine loadEngine() {
-    return read(BeadStore::loadEngine);
+    ensureOpen();
+    try {
+      for (int attempt = 0; attempt < PARALLEL_LOAD_ATTEMPTS; attempt++) {
+        try (Connection beadsReader = openReader();
+            Connection edgesReader = openReader()) {
+          FutureTask<Snapshot<List<Edge>>> edges =
+              new FutureTask<>(() -> snapshot(edgesReader, BeadStore::readEdges));
+          Thread thread = new Thread(edges, "store-edge-reader");
+          thread.setDaemon(true);
+          thread.start();
+          Snapshot<List<BeadState>> beads = snapshot(beadsReader, BeadStore::readStates);
+          Snapshot<List<Edge>> edgeSnapshot = join(edges);
+          if (beads.revision() == edgeSnapshot.revision()) {
+            return ReadyEngine.build(beads.value(), edgeSnapshot.value());
+          }
+        }
+      }
+      try (Connection reader = openReader()) {
+        return snapshot(reader, c -> ReadyEngine.build(readStates(c), readEdges(c))).value();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("bead store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static final int PARALLEL_LOAD_ATTEMPTS = 3;
+
+  private record Snapshot<T>(long revision, T value) {}
+
+  /** Runs {@code work} in one read transaction, with the revision it saw. */
+  private static <T> Snapshot<T> snapshot(Connection reader, Work<T> work) throws SQLException {
+    reader.setAutoCommit(false);
+    try {
+      long revision =
+          queryInt(reader, "SELECT CAST(value AS INTEGER) FROM config WHERE key = 'revision'");
+      return new Snapshot<>(revision, work.run(reader));
+    } finally {
+      reader.rollback();
+    }
+  }
+
+  private static <T> T join(FutureTask<T> task) throws SQLException {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while loading the bead graph", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new StoreException("loading the bead graph: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private Connection openReader() throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout(10_000);
+    config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+    return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
   }
 
   private static ReadyEngine loadEngine(Connection c) throws SQLException {
+    return ReadyEngine.build(readStates(c), readEdges(c));
+  }
+
+  private static List<BeadState> readStates(Connection c) throws SQLException {
     List<BeadState> states = new ArrayList<>(queryInt(c, "SELECT count(*) FROM beads"));
     try (PreparedStatement st =
             c.prepareStatement(
@@ -246,7 +323,11 @@ public final class BeadStore implements AutoCloseable {
                 rs.getInt(8) != 0));
       }
     }
-    List<Edge> edges = new ArrayList<>();
+    return states;
+  }
+
+  private static List<Edge> readEdges(Connection c) throws SQLException {
+    List<Edge> edges = new ArrayList<>(queryInt(c, "SELECT count(*) FROM dependencies"));
     try (PreparedStatement st =
             c.prepareStatement("SELECT issue_id, depends_on_id, type, gate FROM dependencies");
         ResultSet rs = st.executeQuery()) {
@@ -254,7 +335,29 @@ public final class BeadStore implements AutoCloseable {
         edges.add(new Edge(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
       }
     }
-    return ReadyEngine.build(states, edges);
+    return edges;
+  }
+
+  /** The store's revision: bumped by every committed write. */
+  public long revision() {
+    return read(
+        c ->
+            (long) queryInt(c, "SELECT CAST(value AS INTEGER) FROM config WHERE key = 'revision'"));
+  }
+
+  /** Incoming {@code blocks} edges of one bead (bd's {@code dependent_count}). */
+  public int dependentCount(String id) {
+    return read(
+        c -> {
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "SELECT count(*) FROM dependencies WHERE depends_on_id = ? AND type = 'blocks'")) {
+            st.setString(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+              return rs.next() ? rs.getInt(1) : 0;
+            }
+          }
+        });
   }
 
   /** Incoming {@code blocks} edges of each id (bd's {@code dependent_count}). */

@@ -84,7 +84,9 @@ final class Schema {
           CREATE TABLE config (
             key   TEXT PRIMARY KEY,
             value TEXT NOT NULL
-          )""");
+          )""",
+          // every write transaction bumps it: readers on two connections compare it
+          "INSERT INTO config(key, value) VALUES ('revision', '0')");
 
   /** Migration {@code i} takes the store from version {@code i} to {@code i + 1}. */
   private static final List<List<String>> MIGRATIONS = List.of(V1);
