@@ -100,6 +100,40 @@ public final class BeadpoolCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine().execute(globalOptionsAfterSubcommand(args)));
+  }
+
+  /** Options bd accepts before the subcommand ({@code bd --db X ready}); moved after it here. */
+  static final java.util.Set<String> GLOBAL_OPTIONS = java.util.Set.of("--db", "--actor");
+
+  /** {@code --db X ready --json} becomes {@code ready --db X --json}. */
+  static String[] globalOptionsAfterSubcommand(String[] args) {
+    java.util.List<String> leading = new java.util.ArrayList<>();
+    int i = 0;
+    while (i < args.length) {
+      String arg = args[i];
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (!GLOBAL_OPTIONS.contains(name)) {
+        break;
+      }
+      leading.add(arg);
+      if (!arg.contains("=") && i + 1 < args.length) {
+        leading.add(args[++i]);
+      }
+      i++;
+    }
+    if (leading.isEmpty() || i >= args.length) {
+      return args;
+    }
+    java.util.List<String> result = new java.util.ArrayList<>();
+    result.add(args[i]);
+    // `dep add|remove`: the options belong to the leaf command
+    int leaf = i + 1;
+    if (args[i].equals("dep") && leaf < args.length && !args[leaf].startsWith("-")) {
+      result.add(args[leaf++]);
+    }
+    result.addAll(leading);
+    result.addAll(java.util.List.of(args).subList(leaf, args.length));
+    return result.toArray(String[]::new);
   }
 }

@@ -235,4 +235,19 @@ class TrackerCliTest {
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.err()).contains("beadpool.yaml: doctor.require-labels must be true or false");
   }
+
+  @Test
+  void dbAndActorMayComeBeforeTheSubcommandAsWithBd() {
+    String[] moved =
+        BeadpoolCommand.globalOptionsAfterSubcommand(
+            new String[] {"--db", "x.db", "--actor=bob", "dep", "add", "a", "b", "--json"});
+    assertThat(moved)
+        .containsExactly("dep", "add", "--db", "x.db", "--actor=bob", "a", "b", "--json");
+    assertThat(BeadpoolCommand.globalOptionsAfterSubcommand(new String[] {"--db", "x.db", "ready"}))
+        .containsExactly("ready", "--db", "x.db");
+    assertThat(BeadpoolCommand.globalOptionsAfterSubcommand(new String[] {"ready", "--json"}))
+        .containsExactly("ready", "--json");
+    assertThat(BeadpoolCommand.globalOptionsAfterSubcommand(new String[] {"--db"}))
+        .containsExactly("--db");
+  }
 }
