@@ -24,18 +24,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.function.Predicate;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -49,6 +46,9 @@ public final class BeadStore implements AutoCloseable {
   public static final Path DEFAULT_PATH = Path.of(".beadpool", "beads.db");
 
   public static final String CONFIG_ISSUE_PREFIX = "issue_prefix";
+
+  /** SQLite page cache of the store's connection, in KiB. */
+  static final int CACHE_KIB = 256 * 1024;
 
   private static final String BEAD_COLUMNS =
       "id, title, status, priority, issue_type, assignee, created_at, updated_at, defer_until,"
@@ -81,6 +81,12 @@ public final class BeadStore implements AutoCloseable {
     config.enforceForeignKeys(true);
     config.setBusyTimeout(10_000);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    // why: a large import inserts at random points of several indexes; the default 2 MB page
+    // cache makes every one of them a page read (the cache is allocated as it fills)
+    config.setCacheSize(-CACHE_KIB);
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // why: the driver otherwise runs SELECT last_insert_rowid() after every insert; we never ask
+    config.setGetGeneratedKeys(false);
     try {
       Connection connection = config.createConnection("jdbc:sqlite:" + absolute);
       try {
@@ -540,9 +546,11 @@ public final class BeadStore implements AutoCloseable {
           } catch (BeadFormatException e) {
             throw new RefusedException(e.getMessage());
           }
-          insertRow(c, bead);
-          writeIndexes(c, bead, target -> true);
-          appendHistory(c, id, actor, "created", null, bead.status());
+          try (RowWriter w = new RowWriter(c, clock)) {
+            w.insert(bead);
+            w.insertDependencies(bead.dependencies(), target -> true);
+            w.history(id, actor, "created", null, bead.status());
+          }
           return bead;
         });
   }
@@ -713,7 +721,9 @@ public final class BeadStore implements AutoCloseable {
           } catch (BeadFormatException e) {
             throw new RefusedException(id + ": " + e.getMessage());
           }
-          writeChange(c, before, after, actor);
+          try (RowWriter w = new RowWriter(c, clock)) {
+            writeChange(w, before, after, actor);
+          }
           return after;
         });
   }
@@ -753,7 +763,9 @@ public final class BeadStore implements AutoCloseable {
           BeadEditor editor = before.edit().text("assignee", actor);
           setStatus(editor, before, Statuses.IN_PROGRESS, now);
           Bead after = editor.touch(now).build();
-          writeChange(c, before, after, actor);
+          try (RowWriter w = new RowWriter(c, clock)) {
+            writeChange(w, before, after, actor);
+          }
           return after;
         });
   }
@@ -796,7 +808,9 @@ public final class BeadStore implements AutoCloseable {
           setStatus(editor, before, Statuses.CLOSED, now);
           editor.text("close_reason", reason == null || reason.isBlank() ? "Closed" : reason);
           Bead after = editor.touch(now).build();
-          writeChange(c, before, after, actor);
+          try (RowWriter w = new RowWriter(c, clock)) {
+            writeChange(w, before, after, actor);
+          }
           return after;
         });
   }
@@ -874,8 +888,10 @@ public final class BeadStore implements AutoCloseable {
           }
           deps.add(dep);
           Bead after = bead.edit().dependencies(deps).touch(now).build();
-          writeChange(c, bead, after, actor);
-          appendHistory(c, from, actor, "dependency_added", null, type + " " + to);
+          try (RowWriter w = new RowWriter(c, clock)) {
+            writeChange(w, bead, after, actor);
+            w.history(from, actor, "dependency_added", null, type + " " + to);
+          }
           return dep;
         });
   }
@@ -907,8 +923,10 @@ public final class BeadStore implements AutoCloseable {
             throw new RefusedException("no dependency from " + from + " on " + to);
           }
           Bead after = bead.edit().dependencies(kept).touch(clock.instant()).build();
-          writeChange(c, bead, after, actor);
-          appendHistory(c, from, actor, "dependency_removed", removed.type() + " " + to, null);
+          try (RowWriter w = new RowWriter(c, clock)) {
+            writeChange(w, bead, after, actor);
+            w.history(from, actor, "dependency_removed", removed.type() + " " + to, null);
+          }
           return null;
         });
   }
@@ -945,173 +963,24 @@ public final class BeadStore implements AutoCloseable {
   }
 
   /** Writes a changed bead and its indexes, and records status and assignee changes. */
-  private void writeChange(Connection c, Bead before, Bead after, String actor)
+  private static void writeChange(RowWriter w, Bead before, Bead after, String actor)
       throws SQLException {
-    updateRow(c, after);
-    writeIndexes(c, after, target -> true);
+    w.update(after);
+    w.insertDependencies(after.dependencies(), target -> true);
     if (!before.status().equals(after.status())) {
-      appendHistory(c, after.id(), actor, "status", before.status(), after.status());
+      w.history(after.id(), actor, "status", before.status(), after.status());
     }
     if (!java.util.Objects.equals(before.assignee(), after.assignee())) {
-      appendHistory(c, after.id(), actor, "assignee", before.assignee(), after.assignee());
+      w.history(after.id(), actor, "assignee", before.assignee(), after.assignee());
     }
     for (String field :
         List.of("priority", "title", "description", "design", "acceptance_criteria", "notes")) {
       JsonNode a = before.field(field);
       JsonNode b = after.field(field);
       if (!java.util.Objects.equals(a, b)) {
-        appendHistory(
-            c,
-            after.id(),
-            actor,
-            field,
-            a == null ? null : a.asText(),
-            b == null ? null : b.asText());
+        w.history(
+            after.id(), actor, field, a == null ? null : a.asText(), b == null ? null : b.asText());
       }
-    }
-  }
-
-  static final String INSERT_ROW =
-      "INSERT INTO beads(" + BEAD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-  static final String UPDATE_ROW =
-      "UPDATE beads SET title = ?, status = ?, priority = ?, issue_type = ?, assignee = ?,"
-          + " created_at = ?, updated_at = ?, defer_until = ?, pinned = ?, ephemeral = ?, data = ?"
-          + " WHERE id = ?";
-
-  static void insertRow(Connection c, Bead bead) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(INSERT_ROW)) {
-      bindInsert(st, bead);
-      st.executeUpdate();
-    }
-  }
-
-  static void updateRow(Connection c, Bead bead) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(UPDATE_ROW)) {
-      bindUpdate(st, bead);
-      st.executeUpdate();
-    }
-  }
-
-  static void bindInsert(PreparedStatement st, Bead bead) throws SQLException {
-    st.setString(1, bead.id());
-    bindColumns(st, 2, bead);
-  }
-
-  static void bindUpdate(PreparedStatement st, Bead bead) throws SQLException {
-    bindColumns(st, 1, bead);
-    st.setString(12, bead.id());
-  }
-
-  private static void bindColumns(PreparedStatement st, int first, Bead bead) throws SQLException {
-    int i = first;
-    st.setString(i++, bead.title());
-    st.setString(i++, bead.status());
-    st.setInt(i++, bead.priority());
-    st.setString(i++, bead.issueType());
-    st.setString(i++, bead.assignee());
-    st.setLong(i++, Timestamps.epochNanos(bead.createdAt()));
-    st.setLong(i++, Timestamps.epochNanos(bead.updatedAt()));
-    if (bead.deferUntil() == null) {
-      st.setNull(i++, Types.INTEGER);
-    } else {
-      st.setLong(i++, Timestamps.epochNanos(bead.deferUntil()));
-    }
-    st.setInt(i++, bead.pinned() ? 1 : 0);
-    st.setInt(i++, bead.ephemeral() ? 1 : 0);
-    st.setString(i, bead.toJsonText());
-  }
-
-  /**
-   * Rewrites the index rows (dependencies, labels, comments) of one bead from its JSON. Edges to
-   * targets that fail {@code targetExists} stay in the JSON but not in the graph; with a null
-   * {@code targetExists} the caller inserts the edges itself.
-   *
-   * @return descriptions of the edges left out
-   */
-  static List<String> writeIndexes(Connection c, Bead bead, Predicate<String> targetExists)
-      throws SQLException {
-    String id = bead.id();
-    for (String table : List.of("dependencies", "labels", "comments")) {
-      try (PreparedStatement st =
-          c.prepareStatement("DELETE FROM " + table + " WHERE issue_id = ?")) {
-        st.setString(1, id);
-        st.executeUpdate();
-      }
-    }
-    List<String> skipped =
-        targetExists == null ? List.of() : insertDependencies(c, bead.dependencies(), targetExists);
-    if (!bead.labels().isEmpty()) {
-      try (PreparedStatement st =
-          c.prepareStatement("INSERT OR IGNORE INTO labels(issue_id, label) VALUES (?, ?)")) {
-        for (String label : bead.labels()) {
-          st.setString(1, id);
-          st.setString(2, label);
-          st.addBatch();
-        }
-        st.executeBatch();
-      }
-    }
-    List<ObjectNode> comments = bead.comments();
-    if (!comments.isEmpty()) {
-      try (PreparedStatement st =
-          c.prepareStatement(
-              "INSERT INTO comments(issue_id, position, comment_id, author, text, created_at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?)")) {
-        for (int i = 0; i < comments.size(); i++) {
-          ObjectNode comment = comments.get(i);
-          st.setString(1, id);
-          st.setInt(2, i);
-          st.setString(3, comment.hasNonNull("id") ? comment.get("id").asText() : null);
-          st.setString(4, comment.path("author").asText(null));
-          st.setString(5, comment.path("text").asText(null));
-          st.setString(6, comment.path("created_at").asText(null));
-          st.addBatch();
-        }
-        st.executeBatch();
-      }
-    }
-    return skipped;
-  }
-
-  static List<String> insertDependencies(
-      Connection c, Collection<Dependency> deps, Predicate<String> targetExists)
-      throws SQLException {
-    List<String> skipped = new ArrayList<>();
-    if (deps.isEmpty()) {
-      return skipped;
-    }
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT OR IGNORE INTO dependencies(issue_id, depends_on_id, type, gate) VALUES (?, ?, ?, ?)")) {
-      for (Dependency d : deps) {
-        if (!targetExists.test(d.dependsOnId())) {
-          skipped.add(d.issueId() + " -> " + d.dependsOnId() + " (" + d.type() + ")");
-          continue;
-        }
-        st.setString(1, d.issueId());
-        st.setString(2, d.dependsOnId());
-        st.setString(3, d.type());
-        st.setString(4, d.kind() == DependencyType.WAITS_FOR ? d.gate() : null);
-        st.addBatch();
-      }
-      st.executeBatch();
-    }
-    return skipped;
-  }
-
-  void appendHistory(Connection c, String id, String actor, String event, String from, String to)
-      throws SQLException {
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT INTO history(bead_id, at, actor, event, from_value, to_value) VALUES (?, ?, ?, ?, ?, ?)")) {
-      st.setString(1, id);
-      st.setString(2, Timestamps.format(clock.instant()));
-      st.setString(3, actor);
-      st.setString(4, event);
-      st.setString(5, from);
-      st.setString(6, to);
-      st.executeUpdate();
     }
   }
 

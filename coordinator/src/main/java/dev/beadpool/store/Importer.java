@@ -64,10 +64,10 @@ final class Importer {
         known.add(rs.getString(1));
       }
     }
+    List<String> skippedEdges;
     try (PreparedStatement select =
             c.prepareStatement("SELECT updated_at, data, status FROM beads WHERE id = ?");
-        PreparedStatement insert = c.prepareStatement(BeadStore.INSERT_ROW);
-        PreparedStatement update = c.prepareStatement(BeadStore.UPDATE_ROW)) {
+        RowWriter writer = new RowWriter(c, store.clock())) {
       while (reader.hasNext()) {
         JsonlLine line = reader.next();
         progress.accept(line.lineNumber());
@@ -76,11 +76,11 @@ final class Importer {
         } else if (line instanceof JsonlLine.Skipped) {
           skippedLines++;
         } else if (line instanceof JsonlLine.Issue issue) {
-          importBead(c, issue, select, insert, update, known);
+          importBead(issue, select, writer, known);
         }
       }
+      skippedEdges = writer.insertDependencies(pendingEdges, known::contains);
     }
-    List<String> skippedEdges = BeadStore.insertDependencies(c, pendingEdges, known::contains);
     if (store.config(c, BeadStore.CONFIG_ISSUE_PREFIX) == null && !prefixes.isEmpty()) {
       String prefix =
           prefixes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
@@ -91,12 +91,7 @@ final class Importer {
   }
 
   private void importBead(
-      Connection c,
-      JsonlLine.Issue issue,
-      PreparedStatement select,
-      PreparedStatement insert,
-      PreparedStatement update,
-      Set<String> known)
+      JsonlLine.Issue issue, PreparedStatement select, RowWriter writer, Set<String> known)
       throws SQLException {
     Bead bead = issue.bead();
     Long first = firstLine.putIfAbsent(bead.id(), issue.lineNumber());
@@ -119,12 +114,10 @@ final class Importer {
     String storedStatus;
     try (ResultSet rs = select.executeQuery()) {
       if (!rs.next()) {
-        BeadStore.bindInsert(insert, bead);
-        insert.executeUpdate();
-        BeadStore.writeIndexes(c, bead, null);
+        writer.insert(bead);
         pendingEdges.addAll(bead.dependencies());
         known.add(bead.id());
-        store.appendHistory(c, bead.id(), actor, "created", null, bead.status());
+        writer.history(bead.id(), actor, "created", null, bead.status());
         created++;
         return;
       }
@@ -141,11 +134,9 @@ final class Importer {
       unchanged++;
       return;
     }
-    BeadStore.bindUpdate(update, bead);
-    update.executeUpdate();
-    BeadStore.writeIndexes(c, bead, null);
+    writer.update(bead);
     pendingEdges.addAll(bead.dependencies());
-    store.appendHistory(c, bead.id(), actor, "imported", storedStatus, bead.status());
+    writer.history(bead.id(), actor, "imported", storedStatus, bead.status());
     updated++;
   }
 }

@@ -66,7 +66,7 @@ final class Schema {
           ) WITHOUT ROWID""",
           """
           CREATE TABLE history (
-            seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+            seq        INTEGER PRIMARY KEY,
             bead_id    TEXT NOT NULL,
             at         TEXT NOT NULL,
             actor      TEXT NOT NULL,
