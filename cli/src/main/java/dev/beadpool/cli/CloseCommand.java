@@ -1,10 +1,6 @@
 package dev.beadpool.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.beadpool.bead.Bead;
-import dev.beadpool.bead.Json;
 import dev.beadpool.store.BeadStore;
-import dev.beadpool.store.StoreException;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,27 +34,13 @@ final class CloseCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    ArrayNode closed = Json.MAPPER.createArrayNode();
-    int failed = 0;
     try (BeadStore beads = store.openExisting()) {
-      for (String id : ids) {
-        try {
-          Bead bead = beads.close(id, reason, force, actor.resolve());
-          closed.add(issue(bead));
-          if (!json) {
-            out().printf("✓ Closed %s: %s%n", id, bead.text("close_reason"));
-          }
-        } catch (StoreException e) {
-          err().println("Error closing " + id + ": " + e.getMessage());
-          failed++;
-        }
-      }
+      String who = actor.resolve();
+      return eachId(
+          ids,
+          "closing",
+          id -> beads.close(id, reason, force, who),
+          bead -> "✓ Closed " + bead.id() + ": " + bead.text("close_reason"));
     }
-    if (json && !closed.isEmpty()) {
-      Output.json(out(), closed);
-    }
-    out().flush();
-    err().flush();
-    return failed > 0 ? ExitCodes.FAILED : ExitCodes.OK;
   }
 }

@@ -1,11 +1,8 @@
 package dev.beadpool.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.beadpool.bead.Bead;
-import dev.beadpool.bead.Json;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.BeadUpdate;
-import dev.beadpool.store.StoreException;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,30 +69,15 @@ final class UpdateCommand extends BaseCommand {
       throw new CliUsageException("nothing to update: give --claim or a field such as --status");
     }
     String who = actor.resolve();
-    ArrayNode updated = Json.MAPPER.createArrayNode();
-    int failed = 0;
     try (BeadStore beads = store.openExisting()) {
-      for (String id : ids) {
-        try {
-          Bead bead = claim ? beads.claim(id, who) : null;
-          if (!update.isEmpty()) {
-            bead = beads.update(id, update, who);
-          }
-          updated.add(issue(bead));
-          if (!json) {
-            out().printf("✓ Updated issue: %s%s%n", id, claim ? " (claimed by " + who + ")" : "");
-          }
-        } catch (StoreException e) {
-          err().println("Error updating " + id + ": " + e.getMessage());
-          failed++;
-        }
-      }
+      return eachId(
+          ids,
+          "updating",
+          id -> {
+            Bead bead = claim ? beads.claim(id, who) : null;
+            return update.isEmpty() ? bead : beads.update(id, update, who);
+          },
+          bead -> "✓ Updated issue: " + bead.id() + (claim ? " (claimed by " + who + ")" : ""));
     }
-    if (json && !updated.isEmpty()) {
-      Output.json(out(), updated);
-    }
-    out().flush();
-    err().flush();
-    return failed > 0 ? ExitCodes.FAILED : ExitCodes.OK;
   }
 }

@@ -50,10 +50,6 @@ public final class BeadStore implements AutoCloseable {
   /** SQLite page cache of the store's connection, in KiB. */
   static final int CACHE_KIB = 256 * 1024;
 
-  private static final String BEAD_COLUMNS =
-      "id, title, status, priority, issue_type, assignee, created_at, updated_at, defer_until,"
-          + " pinned, ephemeral, data";
-
   private final Path file;
   private final Connection connection;
   private final Clock clock;
@@ -198,20 +194,11 @@ public final class BeadStore implements AutoCloseable {
     }
     sql.append(" ORDER BY id");
     return read(
-        c -> {
-          List<Bead> beads = new ArrayList<>();
-          try (PreparedStatement st = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-              st.setString(i + 1, params.get(i));
-            }
-            try (ResultSet rs = st.executeQuery()) {
-              while (rs.next()) {
-                beads.add(parse(rs.getString(1)));
-              }
-            }
-          }
-          return beads.stream().filter(filter::matches).toList();
-        });
+        c ->
+            query(c, sql.toString(), rs -> parse(rs.getString(1)), params.toArray(String[]::new))
+                .stream()
+                .filter(filter::matches)
+                .toList());
   }
 
   /** The beads with these ids, in the order given; unknown ids are left out. */
@@ -387,35 +374,23 @@ public final class BeadStore implements AutoCloseable {
   /** Beads that depend on {@code id}, each with the edge, for {@code show}. */
   public List<Map.Entry<Bead, String>> dependents(String id) {
     return read(
-        c -> {
-          List<Map.Entry<Bead, String>> result = new ArrayList<>();
-          try (PreparedStatement st =
-              c.prepareStatement(
-                  "SELECT b.data, d.type FROM dependencies d JOIN beads b ON b.id = d.issue_id"
-                      + " WHERE d.depends_on_id = ? ORDER BY b.id")) {
-            st.setString(1, id);
-            try (ResultSet rs = st.executeQuery()) {
-              while (rs.next()) {
-                result.add(Map.entry(parse(rs.getString(1)), rs.getString(2)));
-              }
-            }
-          }
-          return result;
-        });
+        c ->
+            query(
+                c,
+                "SELECT b.data, d.type FROM dependencies d JOIN beads b ON b.id = d.issue_id"
+                    + " WHERE d.depends_on_id = ? ORDER BY b.id",
+                rs -> Map.entry(parse(rs.getString(1)), rs.getString(2)),
+                id));
   }
 
   public List<HistoryEntry> history(String id) {
     return read(
-        c -> {
-          List<HistoryEntry> entries = new ArrayList<>();
-          try (PreparedStatement st =
-              c.prepareStatement(
-                  "SELECT seq, bead_id, at, actor, event, from_value, to_value FROM history"
-                      + " WHERE bead_id = ? ORDER BY seq")) {
-            st.setString(1, id);
-            try (ResultSet rs = st.executeQuery()) {
-              while (rs.next()) {
-                entries.add(
+        c ->
+            query(
+                c,
+                "SELECT seq, bead_id, at, actor, event, from_value, to_value FROM history"
+                    + " WHERE bead_id = ? ORDER BY seq",
+                rs ->
                     new HistoryEntry(
                         rs.getLong(1),
                         rs.getString(2),
@@ -423,12 +398,8 @@ public final class BeadStore implements AutoCloseable {
                         rs.getString(4),
                         rs.getString(5),
                         rs.getString(6),
-                        rs.getString(7)));
-              }
-            }
-          }
-          return entries;
-        });
+                        rs.getString(7)),
+                id));
   }
 
   public Optional<String> config(String key) {
@@ -817,21 +788,14 @@ public final class BeadStore implements AutoCloseable {
 
   private static List<String> openTargets(Connection c, String id, String types)
       throws SQLException {
-    List<String> targets = new ArrayList<>();
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "SELECT d.depends_on_id FROM dependencies d JOIN beads t ON t.id = d.depends_on_id"
-                + " WHERE d.issue_id = ? AND d.type IN "
-                + types
-                + " AND t.status NOT IN ('closed', 'pinned') ORDER BY d.depends_on_id")) {
-      st.setString(1, id);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          targets.add(rs.getString(1));
-        }
-      }
-    }
-    return targets;
+    return query(
+        c,
+        "SELECT d.depends_on_id FROM dependencies d JOIN beads t ON t.id = d.depends_on_id"
+            + " WHERE d.issue_id = ? AND d.type IN "
+            + types
+            + " AND t.status NOT IN ('closed', 'pinned') ORDER BY d.depends_on_id",
+        rs -> rs.getString(1),
+        id);
   }
 
   private static int openChildren(Connection c, String id) throws SQLException {
@@ -982,6 +946,29 @@ public final class BeadStore implements AutoCloseable {
             after.id(), actor, field, a == null ? null : a.asText(), b == null ? null : b.asText());
       }
     }
+  }
+
+  /** Reads one row into a value. */
+  @FunctionalInterface
+  interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs a query with string parameters and maps every row. */
+  static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, String... params)
+      throws SQLException {
+    List<T> rows = new ArrayList<>();
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setString(i + 1, params[i]);
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          rows.add(mapper.map(rs));
+        }
+      }
+    }
+    return rows;
   }
 
   static int queryInt(Connection c, String sql) throws SQLException {
