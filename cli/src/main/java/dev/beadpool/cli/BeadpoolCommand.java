@@ -83,10 +83,11 @@ public final class BeadpoolCommand implements Runnable {
       err.flush();
       return ExitCodes.FAILED;
     }
-    boolean json =
-        parsed != null
-            && parsed.subcommand() != null
-            && parsed.subcommand().hasMatchedOption("--json");
+    CommandLine.ParseResult leaf = parsed;
+    while (leaf != null && leaf.subcommand() != null) {
+      leaf = leaf.subcommand();
+    }
+    boolean json = leaf != null && leaf.hasMatchedOption("--json");
     if (json) {
       com.fasterxml.jackson.databind.node.ObjectNode error =
           dev.beadpool.bead.Json.MAPPER.createObjectNode();

@@ -77,6 +77,8 @@ class TrackerCliTest {
     Cli.Result cycle = cli.run("dep", "add", a, b);
     assertThat(cycle.exit()).isEqualTo(1);
     assertThat(cycle.err()).contains(a + " -> " + b + " -> " + a);
+    Cli.Result cycleJson = cli.run("dep", "add", a, b, "--json");
+    assertThat(cycleJson.err()).startsWith("{\"error\":").contains(a + " -> " + b + " -> " + a);
 
     Cli.Result blocked = cli.run("blocked", "--json");
     assertThat(blocked.json().get(0).get("blocked_by").get(0).asText()).isEqualTo(a);
