@@ -58,8 +58,7 @@ public final class JsonlReader implements Iterator<JsonlLine>, Closeable {
     try {
       node = Json.MAPPER.readTree(trimmed);
     } catch (JsonProcessingException e) {
-      return new JsonlLine.Invalid(
-          lineNumber, file, null, "not valid JSON: " + e.getOriginalMessage());
+      return new JsonlLine.Invalid(lineNumber, file, null, "not valid JSON: " + describe(e));
     }
     if (!(node instanceof ObjectNode object)) {
       return new JsonlLine.Invalid(
@@ -82,6 +81,22 @@ public final class JsonlReader implements Iterator<JsonlLine>, Closeable {
       String id = object.path("id").isTextual() ? " (issue " + object.get("id").asText() + ")" : "";
       return new JsonlLine.Invalid(lineNumber, file, e.field(), e.rule() + id);
     }
+  }
+
+  /** Jackson's reason without its source-location noise, plus the column. */
+  private static String describe(JsonProcessingException e) {
+    String reason = e.getOriginalMessage();
+    int noise = reason.indexOf(" (start marker at");
+    if (noise >= 0) {
+      reason = reason.substring(0, noise);
+    }
+    int newline = reason.indexOf('\n');
+    if (newline >= 0) {
+      reason = reason.substring(0, newline);
+    }
+    return e.getLocation() == null
+        ? reason
+        : reason + " (column " + e.getLocation().getColumnNr() + ")";
   }
 
   /** The number of the last line read, for progress. */

@@ -86,6 +86,13 @@ class JsonlReaderTest {
     assertThat(fractional.field()).isEqualTo("priority");
 
     assertThat(parse("[1,2]")).isInstanceOf(JsonlLine.Invalid.class);
+
+    JsonlLine.Invalid truncated = (JsonlLine.Invalid) parse("{\"id\":\"a-1\",\"title\":\"t\"");
+    assertThat(truncated.message())
+        .startsWith("issues.jsonl:7: not valid JSON: Unexpected end-of-input")
+        .contains("(column ")
+        .doesNotContain("Source:")
+        .doesNotContain("start marker");
   }
 
   @Test
