@@ -473,57 +473,58 @@ public final class BeadStore implements AutoCloseable {
 
   /** Creates a bead as {@code bd create} does and returns it. */
   public Bead create(NewBead spec, String actor) {
-    return inTransaction(
-        c -> {
-          Instant now = clock.instant();
-          if (spec.parent() != null && load(c, spec.parent()) == null) {
-            throw new BeadNotFoundException(spec.parent());
-          }
-          String id = spec.explicitId() != null ? spec.explicitId() : newId(c, spec, actor, now);
-          if (load(c, id) != null) {
-            throw new RefusedException("issue ID already exists: " + id);
-          }
-          List<Dependency> deps = new ArrayList<>();
-          String stamp = Timestamps.format(now);
-          if (spec.parent() != null) {
-            deps.add(
-                Dependency.create(
-                    id, spec.parent(), DependencyType.PARENT_CHILD_TYPE, stamp, actor));
-          }
-          for (String ref : spec.dependencies()) {
-            int colon = ref.indexOf(':');
-            String type = colon > 0 ? ref.substring(0, colon) : DependencyType.BLOCKS;
-            String target = colon > 0 ? ref.substring(colon + 1) : ref;
-            if (load(c, target) == null) {
-              throw new RefusedException("dependency target " + target + " not found");
-            }
-            if (target.equals(id)) {
-              throw new RefusedException("issue cannot depend on itself");
-            }
-            deps.add(Dependency.create(id, target, type, stamp, actor));
-          }
-          BeadEditor editor =
-              BeadEditor.create(id, spec.title(), now)
-                  .priority(spec.priority())
-                  .text("issue_type", spec.issueType())
-                  .text("description", spec.description())
-                  .text("assignee", spec.assignee())
-                  .text("created_by", actor)
-                  .labels(spec.labels())
-                  .dependencies(deps);
-          Bead bead;
-          try {
-            bead = editor.buildValidated();
-          } catch (BeadFormatException e) {
-            throw new RefusedException(e.getMessage());
-          }
-          try (RowWriter w = new RowWriter(c, clock)) {
-            w.insert(bead);
-            w.insertDependencies(bead.dependencies(), target -> true);
-            w.history(id, actor, "created", null, bead.status());
-          }
-          return bead;
-        });
+    return inTransaction(c -> create(c, spec, actor));
+  }
+
+  /** {@link #create} inside a caller's transaction. */
+  Bead create(Connection c, NewBead spec, String actor) throws SQLException {
+    Instant now = clock.instant();
+    if (spec.parent() != null && load(c, spec.parent()) == null) {
+      throw new BeadNotFoundException(spec.parent());
+    }
+    String id = spec.explicitId() != null ? spec.explicitId() : newId(c, spec, actor, now);
+    if (load(c, id) != null) {
+      throw new RefusedException("issue ID already exists: " + id);
+    }
+    List<Dependency> deps = new ArrayList<>();
+    String stamp = Timestamps.format(now);
+    if (spec.parent() != null) {
+      deps.add(
+          Dependency.create(id, spec.parent(), DependencyType.PARENT_CHILD_TYPE, stamp, actor));
+    }
+    for (String ref : spec.dependencies()) {
+      int colon = ref.indexOf(':');
+      String type = colon > 0 ? ref.substring(0, colon) : DependencyType.BLOCKS;
+      String target = colon > 0 ? ref.substring(colon + 1) : ref;
+      if (load(c, target) == null) {
+        throw new RefusedException("dependency target " + target + " not found");
+      }
+      if (target.equals(id)) {
+        throw new RefusedException("issue cannot depend on itself");
+      }
+      deps.add(Dependency.create(id, target, type, stamp, actor));
+    }
+    BeadEditor editor =
+        BeadEditor.create(id, spec.title(), now)
+            .priority(spec.priority())
+            .text("issue_type", spec.issueType())
+            .text("description", spec.description())
+            .text("assignee", spec.assignee())
+            .text("created_by", actor)
+            .labels(spec.labels())
+            .dependencies(deps);
+    Bead bead;
+    try {
+      bead = editor.buildValidated();
+    } catch (BeadFormatException e) {
+      throw new RefusedException(e.getMessage());
+    }
+    try (RowWriter w = new RowWriter(c, clock)) {
+      w.insert(bead);
+      w.insertDependencies(bead.dependencies(), target -> true);
+      w.history(id, actor, "created", null, bead.status());
+    }
+    return bead;
   }
 
   private String newId(Connection c, NewBead spec, String actor, Instant now) throws SQLException {
@@ -699,7 +700,7 @@ public final class BeadStore implements AutoCloseable {
         });
   }
 
-  private static void setStatus(BeadEditor editor, Bead before, String status, Instant now) {
+  static void setStatus(BeadEditor editor, Bead before, String status, Instant now) {
     editor.text("status", status);
     if (Statuses.CLOSED.equals(status)) {
       editor.timestamp("closed_at", now);
@@ -897,7 +898,7 @@ public final class BeadStore implements AutoCloseable {
 
   // ---- row writing -----------------------------------------------------------------------------
 
-  private static Bead require(Connection c, String id) throws SQLException {
+  static Bead require(Connection c, String id) throws SQLException {
     Bead bead = load(c, id);
     if (bead == null) {
       throw new BeadNotFoundException(id);
@@ -927,8 +928,7 @@ public final class BeadStore implements AutoCloseable {
   }
 
   /** Writes a changed bead and its indexes, and records status and assignee changes. */
-  private static void writeChange(RowWriter w, Bead before, Bead after, String actor)
-      throws SQLException {
+  static void writeChange(RowWriter w, Bead before, Bead after, String actor) throws SQLException {
     w.update(after);
     w.insertDependencies(after.dependencies(), target -> true);
     if (!before.status().equals(after.status())) {

@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int CURRENT_VERSION = 1;
+  static final int CURRENT_VERSION = 2;
 
   private static final List<String> V1 =
       List.of(
@@ -88,8 +88,41 @@ final class Schema {
           // every write transaction bumps it: readers on two connections compare it
           "INSERT INTO config(key, value) VALUES ('revision', '0')");
 
+  /**
+   * Version 2, the worker pool: one row per run of a bead (a run is one dispatch; its number is
+   * unique over all beads, for the broker's duplicate detection) and each bead's attempt budget.
+   */
+  private static final List<String> V2 =
+      List.of(
+          """
+          CREATE TABLE runs (
+            run           INTEGER PRIMARY KEY,
+            bead_id       TEXT NOT NULL,
+            attempt       INTEGER NOT NULL,
+            state         TEXT NOT NULL,
+            worker        TEXT,
+            lease_id      TEXT,
+            dispatched_at TEXT NOT NULL,
+            not_before    INTEGER NOT NULL DEFAULT 0,
+            started_at    TEXT,
+            ended_at      TEXT,
+            exit_code     INTEGER,
+            error         TEXT,
+            output_tail   TEXT,
+            log_path      TEXT
+          )""",
+          "CREATE INDEX runs_bead ON runs(bead_id, run)",
+          "CREATE INDEX runs_state ON runs(state)",
+          """
+          CREATE TABLE budgets (
+            bead_id      TEXT PRIMARY KEY,
+            failures     INTEGER NOT NULL DEFAULT 0,
+            failure_bead TEXT
+          )""",
+          "CREATE INDEX budgets_failure_bead ON budgets(failure_bead)");
+
   /** Migration {@code i} takes the store from version {@code i} to {@code i + 1}. */
-  private static final List<List<String>> MIGRATIONS = List.of(V1);
+  private static final List<List<String>> MIGRATIONS = List.of(V1, V2);
 
   private Schema() {}
 

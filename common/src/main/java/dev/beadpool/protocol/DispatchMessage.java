@@ -1,0 +1,40 @@
+package dev.beadpool.protocol;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Objects;
+
+/**
+ * One run of a bead, offered to whichever worker takes it first. The bead's JSON travels with it so
+ * the worker needs no store.
+ *
+ * @param run unique over all beads and attempts; with the bead id, the duplicate-detection key
+ * @param attempt 1-based attempt within the bead's current budget
+ */
+public record DispatchMessage(int v, String beadId, long run, int attempt, ObjectNode bead) {
+  public DispatchMessage {
+    Objects.requireNonNull(beadId, "beadId");
+    Objects.requireNonNull(bead, "bead");
+    if (run < 1 || attempt < 1) {
+      throw new IllegalArgumentException(
+          "run and attempt start at 1: run " + run + " attempt " + attempt);
+    }
+  }
+
+  public static DispatchMessage of(String beadId, long run, int attempt, ObjectNode bead) {
+    return new DispatchMessage(Wire.VERSION, beadId, run, attempt, bead);
+  }
+
+  public String title() {
+    return bead.path("title").asText("");
+  }
+
+  /** bd priority 0 (highest) .. 4 as JMS priority 9 .. 1. */
+  public int jmsPriority() {
+    int p = bead.path("priority").asInt(2);
+    return Math.max(0, Math.min(9, 9 - 2 * Math.max(0, Math.min(4, p))));
+  }
+
+  public String duplicateId() {
+    return "dispatch:" + beadId + ":" + run;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.beadpool.protocol;
+
+/**
+ * Message properties set on every beadpool message so that the Artemis console shows what a message
+ * is about without opening its body.
+ */
+public final class Properties {
+  /** The message type: {@code dispatch}, {@code claim}, {@code claim-reply}, ... */
+  public static final String TYPE = "bpType";
+
+  /** The wire schema version of the JSON body. */
+  public static final String SCHEMA = "bpSchema";
+
+  public static final String BEAD_ID = "beadId";
+  public static final String BEAD_TITLE = "beadTitle";
+
+  /** The attempt within the bead's current budget, 1-based. */
+  public static final String ATTEMPT = "attempt";
+
+  /** The run number: unique over all beads and attempts. */
+  public static final String RUN = "run";
+
+  public static final String WORKER = "worker";
+
+  /** On a dead-lettered message: why it could not be processed. */
+  public static final String DEAD_LETTER_REASON = "bpDeadLetterReason";
+
+  /** Artemis' duplicate-detection header. */
+  public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+
+  private Properties() {}
+}

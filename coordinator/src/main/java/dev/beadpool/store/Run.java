@@ -1,0 +1,24 @@
+package dev.beadpool.store;
+
+/**
+ * One run of a bead: a dispatch, and what became of it.
+ *
+ * @param run unique over all beads; with the bead id, the broker's duplicate-detection key
+ * @param attempt 1-based within the bead's current attempt budget
+ * @param notBefore epoch millis before which the run must not start (retry backoff)
+ */
+public record Run(
+    long run,
+    String beadId,
+    int attempt,
+    RunState state,
+    String worker,
+    String leaseId,
+    String dispatchedAt,
+    long notBefore,
+    String startedAt,
+    String endedAt,
+    Integer exitCode,
+    String error,
+    String outputTail,
+    String logPath) {}

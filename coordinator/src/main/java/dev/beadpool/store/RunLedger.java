@@ -1,0 +1,499 @@
+package dev.beadpool.store;
+
+import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.BeadEditor;
+import dev.beadpool.bead.Dependency;
+import dev.beadpool.bead.DependencyType;
+import dev.beadpool.bead.Statuses;
+import dev.beadpool.bead.Timestamps;
+import dev.beadpool.protocol.RunResult;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The worker pool's durable state: runs and attempt budgets, changed together with the beads they
+ * concern, each operation one transaction. The coordinator commits here before it publishes,
+ * replies or acknowledges anything, so a crash of any process loses nothing.
+ */
+public final class RunLedger {
+  /** The label of failure beads; such beads are for humans and block the bead that failed. */
+  public static final String FAILURE_LABEL = "failure";
+
+  /** Output lines kept in a failure bead's description. */
+  static final int FAILURE_TAIL_CHARS = 4_000;
+
+  private final BeadStore store;
+
+  public RunLedger(BeadStore store) {
+    this.store = store;
+  }
+
+  /** The decision on a claim. */
+  public record ClaimDecision(boolean granted, String leaseId, String reason, Bead bead) {}
+
+  /** What a result (or an expired lease) did. */
+  public enum Effect {
+    /** The bead is closed. */
+    CLOSED,
+    /** An attempt is spent; the bead waits for its retry. */
+    RETRY,
+    /** The budget is spent: a failure bead now blocks the bead. */
+    FAILURE_BEAD,
+    /** The run was given back; dispatch again at once. */
+    RELEASED,
+    /** Not the current lease of a running run: rejected, nothing changed but the history. */
+    STALE
+  }
+
+  /** The outcome of applying a result. */
+  public record Decision(Effect effect, Run run, String failureBead) {}
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  public List<Run> inFlight() {
+    return store.read(
+        c ->
+            BeadStore.query(
+                c,
+                SELECT_RUN + " WHERE state IN ('DISPATCHED', 'RUNNING') ORDER BY run",
+                RunLedger::map));
+  }
+
+  public Optional<Run> run(long run) {
+    return store.read(c -> Optional.ofNullable(find(c, run)));
+  }
+
+  public List<Run> runs(String beadId) {
+    return store.read(
+        c ->
+            BeadStore.query(
+                c, SELECT_RUN + " WHERE bead_id = ? ORDER BY run", RunLedger::map, beadId));
+  }
+
+  /** Failed attempts in the bead's current budget. */
+  public int failures(String beadId) {
+    return store.read(c -> failures(c, beadId));
+  }
+
+  private static final String SELECT_RUN =
+      "SELECT run, bead_id, attempt, state, worker, lease_id, dispatched_at, not_before, started_at,"
+          + " ended_at, exit_code, error, output_tail, log_path FROM runs";
+
+  private static Run map(ResultSet rs) throws SQLException {
+    int exit = rs.getInt(11);
+    Integer exitCode = rs.wasNull() ? null : exit;
+    return new Run(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getInt(3),
+        RunState.valueOf(rs.getString(4)),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getLong(8),
+        rs.getString(9),
+        rs.getString(10),
+        exitCode,
+        rs.getString(12),
+        rs.getString(13),
+        rs.getString(14));
+  }
+
+  private static Run find(Connection c, long run) throws SQLException {
+    List<Run> rows =
+        BeadStore.query(c, SELECT_RUN + " WHERE run = ?", RunLedger::map, Long.toString(run));
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  private static int failures(Connection c, String beadId) throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement("SELECT failures FROM budgets WHERE bead_id = ?")) {
+      st.setString(1, beadId);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    }
+  }
+
+  // ---- changes ---------------------------------------------------------------------------------
+
+  /** Records a new run of a bead, to be published after this commits. */
+  public Run dispatch(String beadId, long notBeforeMillis) {
+    return store.inTransaction(
+        c -> {
+          BeadStore.require(c, beadId);
+          int attempt = failures(c, beadId) + 1;
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "INSERT INTO runs(bead_id, attempt, state, dispatched_at, not_before) VALUES (?, ?, 'DISPATCHED', ?, ?)")) {
+            st.setString(1, beadId);
+            st.setInt(2, attempt);
+            st.setString(3, now());
+            st.setLong(4, notBeforeMillis);
+            st.executeUpdate();
+          }
+          long run = BeadStore.queryInt(c, "SELECT last_insert_rowid()");
+          return find(c, run);
+        });
+  }
+
+  /**
+   * Grants a dispatched run to a worker: the run becomes {@code RUNNING} with the lease, the bead
+   * {@code in_progress} and assigned to the worker. Granted again, with the same lease, to the
+   * worker that already holds it (a redelivered claim); refused otherwise.
+   */
+  public ClaimDecision claim(String beadId, long runNumber, String worker, String newLeaseId) {
+    return store.inTransaction(
+        c -> {
+          Run run = find(c, runNumber);
+          if (run == null || !run.beadId().equals(beadId)) {
+            return new ClaimDecision(false, null, "no run " + runNumber + " of " + beadId, null);
+          }
+          Bead bead = BeadStore.load(c, beadId);
+          if (run.state() == RunState.RUNNING) {
+            return worker.equals(run.worker())
+                ? new ClaimDecision(true, run.leaseId(), null, bead)
+                : new ClaimDecision(false, null, "already claimed by " + run.worker(), bead);
+          }
+          if (run.state() != RunState.DISPATCHED) {
+            return new ClaimDecision(
+                false, null, "run " + runNumber + " is " + run.state().name().toLowerCase(), bead);
+          }
+          if (bead == null
+              || !Statuses.OPEN.equals(bead.status())
+              || (bead.assignee() != null && !bead.assignee().equals(worker))) {
+            String why =
+                bead == null
+                    ? "bead is gone"
+                    : bead.assignee() != null
+                        ? "bead is assigned to " + bead.assignee()
+                        : "bead is " + bead.status();
+            endRun(c, run, RunState.CANCELLED, null, why, null, null);
+            return new ClaimDecision(false, null, why, bead);
+          }
+          Instant now = store.clock().instant();
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "UPDATE runs SET state = 'RUNNING', worker = ?, lease_id = ?, started_at = ? WHERE run = ?")) {
+            st.setString(1, worker);
+            st.setString(2, newLeaseId);
+            st.setString(3, Timestamps.format(now));
+            st.setLong(4, runNumber);
+            st.executeUpdate();
+          }
+          BeadEditor editor = bead.edit().text("assignee", worker);
+          BeadStore.setStatus(editor, bead, Statuses.IN_PROGRESS, now);
+          Bead after = editor.touch(now).build();
+          try (RowWriter w = new RowWriter(c, store.clock())) {
+            BeadStore.writeChange(w, bead, after, worker);
+            w.history(
+                beadId, worker, "claimed", null, "run " + runNumber + " attempt " + run.attempt());
+          }
+          return new ClaimDecision(true, newLeaseId, null, after);
+        });
+  }
+
+  /**
+   * Applies a worker's result: only for the current lease of a running run, anything else is stale
+   * (counted in the history, nothing else changes). A second delivery of the same result is stale
+   * too, so a result is applied once.
+   */
+  public Decision apply(RunResult result, int maxAttempts) {
+    return store.inTransaction(
+        c -> {
+          Run run = find(c, result.run());
+          if (run == null
+              || !run.beadId().equals(result.beadId())
+              || run.state() != RunState.RUNNING
+              || result.leaseId() == null
+              || !result.leaseId().equals(run.leaseId())) {
+            if (run != null) {
+              try (RowWriter w = new RowWriter(c, store.clock())) {
+                w.history(
+                    result.beadId(),
+                    String.valueOf(result.worker()),
+                    "stale_result",
+                    "run " + result.run() + " " + (run.state().name().toLowerCase()),
+                    String.valueOf(result.outcome()));
+              }
+            }
+            return new Decision(Effect.STALE, run, null);
+          }
+          return switch (result.outcome()) {
+            case SUCCEEDED -> succeed(c, run, result);
+            case RELEASED -> release(c, run, result.error());
+            case FAILED ->
+                fail(
+                    c,
+                    run,
+                    RunState.FAILED,
+                    result.exitCode(),
+                    result.error(),
+                    result.outputTail(),
+                    result.logPath(),
+                    maxAttempts);
+          };
+        });
+  }
+
+  /** Ends a running run whose lease ran out: a failed attempt. Null if it is no longer running. */
+  public Decision expire(long runNumber, int maxAttempts) {
+    return store.inTransaction(
+        c -> {
+          Run run = find(c, runNumber);
+          if (run == null || run.state() != RunState.RUNNING) {
+            return null;
+          }
+          return fail(
+              c,
+              run,
+              RunState.EXPIRED,
+              null,
+              "lease expired: worker " + run.worker() + " stopped heartbeating",
+              null,
+              null,
+              maxAttempts);
+        });
+  }
+
+  /** Gives a run back without spending an attempt (worker released it, or it never started). */
+  public Decision releaseRun(long runNumber, String why) {
+    return store.inTransaction(
+        c -> {
+          Run run = find(c, runNumber);
+          return run == null || !run.state().inFlight() ? null : release(c, run, why);
+        });
+  }
+
+  /**
+   * A failure bead was closed: the bead it blocked gets a fresh attempt budget.
+   *
+   * @return the bead whose budget was reset, if any
+   */
+  public Optional<String> failureBeadClosed(String failureBeadId) {
+    return store.inTransaction(
+        c -> {
+          List<String> held =
+              BeadStore.query(
+                  c,
+                  "SELECT bead_id FROM budgets WHERE failure_bead = ?",
+                  rs -> rs.getString(1),
+                  failureBeadId);
+          if (held.isEmpty()) {
+            return Optional.empty();
+          }
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "UPDATE budgets SET failures = 0, failure_bead = NULL WHERE failure_bead = ?")) {
+            st.setString(1, failureBeadId);
+            st.executeUpdate();
+          }
+          try (RowWriter w = new RowWriter(c, store.clock())) {
+            w.history(held.get(0), "beadpool", "budget_reset", failureBeadId, "fresh attempts");
+          }
+          return Optional.of(held.get(0));
+        });
+  }
+
+  private Decision succeed(Connection c, Run run, RunResult result) throws SQLException {
+    endRun(
+        c, run, RunState.SUCCEEDED, result.exitCode(), null, result.outputTail(), result.logPath());
+    Bead bead = BeadStore.require(c, run.beadId());
+    if (!bead.isClosed()) {
+      Instant now = store.clock().instant();
+      BeadEditor editor = bead.edit();
+      BeadStore.setStatus(editor, bead, Statuses.CLOSED, now);
+      String reason =
+          result.closeReason() == null || result.closeReason().isBlank()
+              ? "Completed by "
+                  + run.worker()
+                  + " (run "
+                  + run.run()
+                  + ", attempt "
+                  + run.attempt()
+                  + ")"
+              : result.closeReason();
+      editor.text("close_reason", reason);
+      try (RowWriter w = new RowWriter(c, store.clock())) {
+        BeadStore.writeChange(w, bead, editor.touch(now).build(), run.worker());
+      }
+    }
+    return new Decision(Effect.CLOSED, run, null);
+  }
+
+  private Decision release(Connection c, Run run, String why) throws SQLException {
+    endRun(c, run, RunState.RELEASED, null, why, null, null);
+    reopen(c, run.beadId(), "beadpool");
+    return new Decision(Effect.RELEASED, run, null);
+  }
+
+  private Decision fail(
+      Connection c,
+      Run run,
+      RunState state,
+      Integer exitCode,
+      String error,
+      String tail,
+      String log,
+      int maxAttempts)
+      throws SQLException {
+    endRun(c, run, state, exitCode, error, tail, log);
+    int failures = failures(c, run.beadId()) + 1;
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT INTO budgets(bead_id, failures) VALUES (?, ?)"
+                + " ON CONFLICT(bead_id) DO UPDATE SET failures = excluded.failures")) {
+      st.setString(1, run.beadId());
+      st.setInt(2, failures);
+      st.executeUpdate();
+    }
+    reopen(c, run.beadId(), "beadpool");
+    if (failures < maxAttempts) {
+      return new Decision(Effect.RETRY, run, null);
+    }
+    Bead failureBead = createFailureBead(c, run, exitCode, error, tail, log);
+    try (PreparedStatement st =
+        c.prepareStatement("UPDATE budgets SET failure_bead = ? WHERE bead_id = ?")) {
+      st.setString(1, failureBead.id());
+      st.setString(2, run.beadId());
+      st.executeUpdate();
+    }
+    return new Decision(Effect.FAILURE_BEAD, run, failureBead.id());
+  }
+
+  /** Back to {@code open} with no assignee, unless a human closed it meanwhile. */
+  private void reopen(Connection c, String beadId, String actor) throws SQLException {
+    Bead bead = BeadStore.require(c, beadId);
+    if (bead.isClosed() || (Statuses.OPEN.equals(bead.status()) && bead.assignee() == null)) {
+      return;
+    }
+    Instant now = store.clock().instant();
+    BeadEditor editor = bead.edit().text("assignee", null);
+    BeadStore.setStatus(editor, bead, Statuses.OPEN, now);
+    try (RowWriter w = new RowWriter(c, store.clock())) {
+      BeadStore.writeChange(w, bead, editor.touch(now).build(), actor);
+    }
+  }
+
+  private Bead createFailureBead(
+      Connection c, Run last, Integer exitCode, String error, String tail, String log)
+      throws SQLException {
+    Bead original = BeadStore.require(c, last.beadId());
+    List<Run> attempts =
+        BeadStore.query(
+            c,
+            SELECT_RUN + " WHERE bead_id = ? AND state IN ('FAILED', 'EXPIRED') ORDER BY run",
+            RunLedger::map,
+            last.beadId());
+    String summary =
+        error != null && !error.isBlank()
+            ? error.strip().lines().findFirst().orElse("")
+            : exitCode != null ? "exit code " + exitCode : "agent failed";
+    if (summary.length() > 60) {
+      summary = summary.substring(0, 59) + "…";
+    }
+    StringBuilder d = new StringBuilder();
+    d.append("Bead ")
+        .append(original.id())
+        .append(" (")
+        .append(original.title())
+        .append(") failed ")
+        .append(attempts.size())
+        .append(" attempt")
+        .append(attempts.size() == 1 ? "" : "s")
+        .append(" and waits for a human.\n\n");
+    d.append("Exit code: ").append(exitCode == null ? "none" : exitCode).append('\n');
+    d.append("Error: ").append(error == null ? "none" : error).append('\n');
+    d.append("Log: ").append(log == null ? "none" : log).append("\n\n## Attempts\n");
+    for (Run a : attempts) {
+      d.append("- attempt ")
+          .append(a.attempt())
+          .append(" (run ")
+          .append(a.run())
+          .append(") on ")
+          .append(a.worker())
+          .append(", ")
+          .append(a.state().name().toLowerCase())
+          .append(a.exitCode() == null ? "" : ", exit " + a.exitCode())
+          .append(a.endedAt() == null ? "" : ", " + a.endedAt())
+          .append(a.error() == null ? "" : ": " + a.error().strip().lines().findFirst().orElse(""))
+          .append(a.logPath() == null ? "" : " (log " + a.logPath() + ")")
+          .append('\n');
+    }
+    if (tail != null && !tail.isBlank()) {
+      String t =
+          tail.length() > FAILURE_TAIL_CHARS
+              ? tail.substring(tail.length() - FAILURE_TAIL_CHARS)
+              : tail;
+      d.append("\n## Output (last lines)\n```\n").append(t.stripTrailing()).append("\n```\n");
+    }
+    d.append("\nClose this bead once the cause is fixed: ")
+        .append(original.id())
+        .append(" then runs again with a fresh attempt budget.");
+    Bead failure =
+        store.create(
+            c,
+            new NewBead(
+                "FAILURE: " + summary + " in " + original.id(),
+                d.toString(),
+                "bug",
+                original.priority(),
+                List.of(FAILURE_LABEL),
+                null,
+                List.of(),
+                null,
+                null),
+            "beadpool");
+    // the original now depends on the failure bead: it waits for the human
+    Instant now = store.clock().instant();
+    Bead current = BeadStore.require(c, original.id());
+    List<Dependency> deps = new ArrayList<>(current.dependencies());
+    deps.add(
+        Dependency.create(
+            current.id(), failure.id(), DependencyType.BLOCKS, Timestamps.format(now), "beadpool"));
+    try (RowWriter w = new RowWriter(c, store.clock())) {
+      BeadStore.writeChange(
+          w, current, current.edit().dependencies(deps).touch(now).build(), "beadpool");
+      w.history(current.id(), "beadpool", "failure_bead", null, failure.id());
+    }
+    return failure;
+  }
+
+  private void endRun(
+      Connection c,
+      Run run,
+      RunState state,
+      Integer exitCode,
+      String error,
+      String tail,
+      String log)
+      throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "UPDATE runs SET state = ?, ended_at = ?, exit_code = ?, error = ?, output_tail = ?, log_path = ?"
+                + " WHERE run = ?")) {
+      st.setString(1, state.name());
+      st.setString(2, now());
+      if (exitCode == null) {
+        st.setNull(3, java.sql.Types.INTEGER);
+      } else {
+        st.setInt(3, exitCode);
+      }
+      st.setString(4, error);
+      st.setString(5, tail);
+      st.setString(6, log);
+      st.setLong(7, run.run());
+      st.executeUpdate();
+    }
+  }
+
+  private String now() {
+    return Timestamps.format(store.clock().instant());
+  }
+}
