@@ -1,0 +1,25 @@
+package dev.beadpool.dispatch;
+
+import java.util.List;
+
+/**
+ * A snapshot of the pool for progress displays and the API.
+ *
+ * @param waiting dispatchable beads held back by max-in-flight
+ * @param staleResults results rejected because their lease was not current
+ */
+public record PoolStatus(
+    int waiting,
+    int dispatched,
+    List<String> running,
+    long closed,
+    long retried,
+    long failureBeads,
+    long staleResults,
+    long deadLettered) {
+
+  /** Nothing waiting, dispatched or running. */
+  public boolean idle() {
+    return waiting == 0 && dispatched == 0 && running.isEmpty();
+  }
+}

@@ -1,0 +1,105 @@
+package dev.beadpool.dispatch;
+
+import dev.beadpool.messaging.BrokerSettings;
+import dev.beadpool.protocol.Addresses;
+import dev.beadpool.protocol.ClaimReply;
+import dev.beadpool.protocol.ClaimRequest;
+import dev.beadpool.protocol.DispatchMessage;
+import dev.beadpool.protocol.Heartbeat;
+import dev.beadpool.protocol.Properties;
+import dev.beadpool.protocol.RunResult;
+import dev.beadpool.protocol.Wire;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TextMessage;
+import java.time.Duration;
+import java.util.UUID;
+
+/** A worker played by the test over raw JMS, so each step of the protocol can be provoked. */
+final class ScriptedWorker implements AutoCloseable {
+  final String name;
+  private final Connection connection;
+  private final Session session;
+  private final MessageConsumer dispatch;
+  private final MessageProducer producer;
+  private final TemporaryQueue replies;
+  private final MessageConsumer replyConsumer;
+
+  ScriptedWorker(BrokerSettings broker, String name) throws Exception {
+    this.name = name;
+    connection = broker.connectionFactory(false).createConnection();
+    session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+    dispatch = session.createConsumer(session.createQueue(Addresses.DISPATCH));
+    producer = session.createProducer(null);
+    replies = session.createTemporaryQueue();
+    replyConsumer = session.createConsumer(replies);
+    connection.start();
+  }
+
+  /** The next dispatch, acknowledged; null if none comes in time. */
+  DispatchMessage take(Duration wait) throws Exception {
+    Message m = dispatch.receive(wait.toMillis());
+    if (m == null) {
+      return null;
+    }
+    m.acknowledge();
+    return Wire.decode(((TextMessage) m).getText(), DispatchMessage.class);
+  }
+
+  ClaimReply claim(String beadId, long run) throws Exception {
+    TextMessage request =
+        session.createTextMessage(Wire.encode(ClaimRequest.of(beadId, run, name)));
+    request.setJMSReplyTo(replies);
+    String correlation = UUID.randomUUID().toString();
+    request.setJMSCorrelationID(correlation);
+    producer.send(session.createQueue(Addresses.CLAIMS), request, DeliveryMode.PERSISTENT, 4, 0);
+    Message reply = replyConsumer.receive(10_000);
+    if (reply == null) {
+      throw new AssertionError("no claim reply for " + beadId + " run " + run);
+    }
+    reply.acknowledge();
+    return Wire.decode(((TextMessage) reply).getText(), ClaimReply.class);
+  }
+
+  void send(RunResult result) throws Exception {
+    TextMessage m = session.createTextMessage(Wire.encode(result));
+    m.setStringProperty(Properties.DUPLICATE_ID, UUID.randomUUID().toString());
+    producer.send(session.createQueue(Addresses.RESULTS), m, DeliveryMode.PERSISTENT, 4, 0);
+  }
+
+  void sendRaw(String queue, String body) throws Exception {
+    producer.send(
+        session.createQueue(queue), session.createTextMessage(body), DeliveryMode.PERSISTENT, 4, 0);
+  }
+
+  void heartbeat(String beadId, long run, String lease) throws Exception {
+    producer.send(
+        session.createQueue(Addresses.HEARTBEATS),
+        session.createTextMessage(Wire.encode(Heartbeat.of(beadId, run, lease, name))),
+        DeliveryMode.NON_PERSISTENT,
+        4,
+        0);
+  }
+
+  /** A dead-lettered message's reason, or null if none arrives in time. */
+  String deadLetterReason(Duration wait) throws Exception {
+    try (MessageConsumer dlq = session.createConsumer(session.createQueue(Addresses.DEAD_LETTER))) {
+      Message m = dlq.receive(wait.toMillis());
+      if (m == null) {
+        return null;
+      }
+      m.acknowledge();
+      return m.getStringProperty(Properties.DEAD_LETTER_REASON);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    connection.close();
+  }
+}
