@@ -1,0 +1,508 @@
+package dev.beadpool.worker;
+
+import dev.beadpool.agent.AgentRun;
+import dev.beadpool.agent.AgentRunner;
+import dev.beadpool.protocol.Addresses;
+import dev.beadpool.protocol.ClaimReply;
+import dev.beadpool.protocol.ClaimRequest;
+import dev.beadpool.protocol.DispatchMessage;
+import dev.beadpool.protocol.Heartbeat;
+import dev.beadpool.protocol.Properties;
+import dev.beadpool.protocol.RunResult;
+import dev.beadpool.protocol.Wire;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TextMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes dispatched beads from the broker, claims each from the coordinator, runs the agent,
+ * heartbeats while it runs and reports the result. No store: it talks only to the broker.
+ *
+ * <p>Threads: one per slot ({@code worker-slot-N}), each with its own JMS session that takes a
+ * message only when the slot is free (no prefetch); one heartbeat thread with its own session.
+ * {@link #close()} stops taking beads, lets running agents finish within the grace period, then
+ * kills the rest and releases them (re-dispatched at once, no attempt spent), and closes the broker
+ * connection last.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  private static final long POLL_MILLIS = 250;
+
+  private final WorkerSettings settings;
+  private final AgentRunner runner;
+  private final CircuitBreaker breaker;
+  private final Retry sendRetry;
+  private final Map<Long, Running> running = new ConcurrentHashMap<>();
+  private final List<Thread> slots = new ArrayList<>();
+  private volatile boolean stopping;
+  private Connection connection;
+  private Session heartbeatSession;
+  private MessageProducer heartbeatProducer;
+  private ScheduledExecutorService heartbeats;
+
+  /** A run in progress on this worker. */
+  private static final class Running {
+    final DispatchMessage dispatch;
+    final String leaseId;
+    volatile Process process;
+    volatile boolean released;
+
+    Running(DispatchMessage dispatch, String leaseId) {
+      this.dispatch = dispatch;
+      this.leaseId = leaseId;
+    }
+  }
+
+  public Worker(WorkerSettings settings, Clock clock) {
+    this.settings = settings;
+    this.runner =
+        new AgentRunner(settings.command(), settings.workDir(), settings.logRoot(), clock);
+    this.breaker =
+        CircuitBreaker.of(
+            "agent-" + settings.id(),
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(4)
+                .minimumNumberOfCalls(2)
+                .failureRateThreshold(50)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .waitDurationInOpenState(settings.breakerOpenFor())
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordExceptions(InfraFailure.class)
+                .build());
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            e ->
+                log.warn(
+                    "worker={} agent circuit {}: {}",
+                    settings.id(),
+                    e.getStateTransition(),
+                    e.getStateTransition().getToState() == CircuitBreaker.State.OPEN
+                        ? "the agent backend is failing; taking no beads for "
+                            + settings.breakerOpenFor()
+                        : "probing the agent backend again"));
+    this.sendRetry =
+        Retry.of(
+            "send-" + settings.id(),
+            RetryConfig.custom()
+                .maxAttempts(6)
+                .intervalFunction(
+                    IntervalFunction.ofExponentialRandomBackoff(
+                        Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(10)))
+                .retryExceptions(JMSException.class)
+                .build());
+  }
+
+  public CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  /** Beads whose agent runs now. */
+  public int runningCount() {
+    return running.size();
+  }
+
+  /**
+   * Connects (waiting for the broker with exponential backoff and jitter, saying so) and starts the
+   * slots.
+   */
+  public void start() throws Exception {
+    log.info(
+        "worker starting: id={} slots={} agent={} {}",
+        settings.id(),
+        settings.slots(),
+        settings.command().get(0),
+        settings.broker());
+    connection = connect(settings.broker().connectionFactory(false), settings.id());
+    heartbeatSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    heartbeatProducer =
+        heartbeatSession.createProducer(heartbeatSession.createQueue(Addresses.HEARTBEATS));
+    heartbeatProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+    heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "worker-heartbeat"));
+    long every = settings.heartbeat().toMillis();
+    heartbeats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    for (int i = 1; i <= settings.slots(); i++) {
+      Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+      Thread slot = new Thread(() -> slotLoop(session), "worker-slot-" + i);
+      slots.add(slot);
+    }
+    connection.start();
+    slots.forEach(Thread::start);
+    log.info("worker started: id={}", settings.id());
+  }
+
+  static Connection connect(ConnectionFactory factory, String who) throws Exception {
+    Retry retry =
+        Retry.of(
+            "connect-" + who,
+            RetryConfig.custom()
+                .maxAttempts(Integer.MAX_VALUE)
+                .intervalFunction(
+                    IntervalFunction.ofExponentialRandomBackoff(
+                        Duration.ofMillis(500), 2.0, 0.3, Duration.ofSeconds(30)))
+                .retryExceptions(JMSException.class)
+                .build());
+    retry
+        .getEventPublisher()
+        .onRetry(
+            e ->
+                log.warn(
+                    "{}: broker not reachable ({}); retrying in {} ms",
+                    who,
+                    e.getLastThrowable() == null ? "?" : e.getLastThrowable().getMessage(),
+                    e.getWaitInterval().toMillis()));
+    return retry.executeCallable(factory::createConnection);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  // ---- a slot ----------------------------------------------------------------------------------
+
+  private void slotLoop(Session session) {
+    try {
+      Queue dispatch = session.createQueue(Addresses.DISPATCH);
+      MessageConsumer consumer = session.createConsumer(dispatch);
+      MessageProducer producer = session.createProducer(null);
+      TemporaryQueue replies = session.createTemporaryQueue();
+      MessageConsumer replyConsumer = session.createConsumer(replies);
+      while (!stopping) {
+        if (!breaker.tryAcquirePermission()) {
+          sleep(POLL_MILLIS);
+          continue;
+        }
+        Message message = consumer.receive(POLL_MILLIS);
+        if (message == null || stopping) {
+          breaker.releasePermission();
+          if (message != null) {
+            session.recover();
+          }
+          continue;
+        }
+        handle(session, message, producer, replies, replyConsumer);
+      }
+      consumer.close();
+    } catch (Throwable t) {
+      if (!stopping) {
+        log.error(
+            "worker={} slot {} stopped: {}",
+            settings.id(),
+            Thread.currentThread().getName(),
+            t.toString(),
+            t);
+      }
+    }
+  }
+
+  private void handle(
+      Session session,
+      Message message,
+      MessageProducer producer,
+      TemporaryQueue replies,
+      MessageConsumer replyConsumer)
+      throws JMSException {
+    DispatchMessage dispatch;
+    try {
+      dispatch = Wire.decode(((TextMessage) message).getText(), DispatchMessage.class);
+    } catch (Wire.WireException | ClassCastException e) {
+      deadLetter(session, producer, message, e.getMessage());
+      breaker.releasePermission();
+      return;
+    }
+    ClaimReply reply = claim(session, producer, replies, replyConsumer, dispatch);
+    if (reply == null) {
+      // why: no answer from the coordinator; hand the message back for another try
+      session.recover();
+      breaker.releasePermission();
+      return;
+    }
+    message.acknowledge();
+    if (!reply.granted()) {
+      log.info(
+          "bead={} run={} worker={} claim refused: {}",
+          dispatch.beadId(),
+          dispatch.run(),
+          settings.id(),
+          reply.reason());
+      breaker.releasePermission();
+      return;
+    }
+    run(session, producer, dispatch, reply.leaseId());
+  }
+
+  private ClaimReply claim(
+      Session session,
+      MessageProducer producer,
+      TemporaryQueue replies,
+      MessageConsumer replyConsumer,
+      DispatchMessage dispatch)
+      throws JMSException {
+    TextMessage request =
+        session.createTextMessage(
+            Wire.encode(ClaimRequest.of(dispatch.beadId(), dispatch.run(), settings.id())));
+    String correlation = UUID.randomUUID().toString();
+    request.setJMSCorrelationID(correlation);
+    request.setJMSReplyTo(replies);
+    request.setStringProperty(Properties.TYPE, "claim");
+    request.setStringProperty(Properties.BEAD_ID, dispatch.beadId());
+    request.setLongProperty(Properties.RUN, dispatch.run());
+    request.setStringProperty(Properties.WORKER, settings.id());
+    producer.send(
+        session.createQueue(Addresses.CLAIMS),
+        request,
+        DeliveryMode.PERSISTENT,
+        Message.DEFAULT_PRIORITY,
+        0);
+    long deadline = System.currentTimeMillis() + settings.claimTimeout().toMillis();
+    while (System.currentTimeMillis() < deadline) {
+      Message answer = replyConsumer.receive(Math.max(1, deadline - System.currentTimeMillis()));
+      if (answer == null) {
+        break;
+      }
+      answer.acknowledge();
+      if (correlation.equals(answer.getJMSCorrelationID())) {
+        try {
+          return Wire.decode(((TextMessage) answer).getText(), ClaimReply.class);
+        } catch (Wire.WireException e) {
+          log.warn("unreadable claim reply dropped: {}", e.getMessage());
+        }
+      }
+    }
+    log.warn(
+        "bead={} run={} worker={} no claim reply within {}",
+        dispatch.beadId(),
+        dispatch.run(),
+        settings.id(),
+        settings.claimTimeout());
+    return null;
+  }
+
+  private void run(
+      Session session, MessageProducer producer, DispatchMessage dispatch, String leaseId) {
+    Running current = new Running(dispatch, leaseId);
+    running.put(dispatch.run(), current);
+    long start = System.nanoTime();
+    String id = dispatch.beadId();
+    log.info(
+        "bead={} run={} attempt={} worker={} agent starting",
+        id,
+        dispatch.run(),
+        dispatch.attempt(),
+        settings.id());
+    RunResult result;
+    try {
+      AgentRun agent =
+          runner.run(
+              dispatch.bead(),
+              new AgentRunner.Context(id, dispatch.run(), dispatch.attempt(), settings.id()),
+              settings.timeout(),
+              process -> current.process = process);
+      long elapsed = System.nanoTime() - start;
+      String log = agent.log().toString();
+      boolean infra =
+          !agent.started()
+              || (agent.exitCode() != null && settings.infraExitCodes().contains(agent.exitCode()));
+      if (current.released) {
+        breaker.releasePermission();
+        result =
+            RunResult.released(
+                id,
+                dispatch.run(),
+                leaseId,
+                settings.id(),
+                "worker " + settings.id() + " shutting down");
+      } else if (infra) {
+        String why =
+            agent.started() ? "infrastructure exit code " + agent.exitCode() : agent.startError();
+        breaker.onError(elapsed, TimeUnit.NANOSECONDS, new InfraFailure(why));
+        result = RunResult.released(id, dispatch.run(), leaseId, settings.id(), why);
+      } else {
+        breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+        result =
+            agent.succeeded()
+                ? RunResult.succeeded(
+                    id, dispatch.run(), leaseId, settings.id(), null, agent.outputTail(), log)
+                : RunResult.failed(
+                    id,
+                    dispatch.run(),
+                    leaseId,
+                    settings.id(),
+                    agent.exitCode(),
+                    agent.timedOut()
+                        ? "timed out after " + settings.timeout()
+                        : "exit code " + agent.exitCode(),
+                    agent.outputTail(),
+                    log);
+      }
+    } catch (Exception e) {
+      breaker.onError(
+          System.nanoTime() - start, TimeUnit.NANOSECONDS, new InfraFailure(e.toString()));
+      result = RunResult.released(id, dispatch.run(), leaseId, settings.id(), "worker error: " + e);
+    } finally {
+      running.remove(dispatch.run());
+    }
+    log.info(
+        "bead={} run={} attempt={} worker={} outcome={}",
+        id,
+        dispatch.run(),
+        dispatch.attempt(),
+        settings.id(),
+        result.outcome());
+    send(session, producer, result);
+  }
+
+  private void send(Session session, MessageProducer producer, RunResult result) {
+    try {
+      sendRetry.executeCallable(
+          () -> {
+            TextMessage message = session.createTextMessage(Wire.encode(result));
+            message.setStringProperty(Properties.TYPE, "result");
+            message.setStringProperty(Properties.BEAD_ID, result.beadId());
+            message.setLongProperty(Properties.RUN, result.run());
+            message.setStringProperty(Properties.WORKER, settings.id());
+            message.setStringProperty(Properties.DUPLICATE_ID, result.duplicateId());
+            producer.send(
+                session.createQueue(Addresses.RESULTS),
+                message,
+                DeliveryMode.PERSISTENT,
+                Message.DEFAULT_PRIORITY,
+                0);
+            return null;
+          });
+    } catch (Exception e) {
+      // why: the lease will expire and the coordinator re-dispatches; nothing is lost, only time
+      log.error(
+          "bead={} run={} worker={} result not sent ({}); the lease will expire and the bead run again",
+          result.beadId(),
+          result.run(),
+          settings.id(),
+          e.toString());
+    }
+  }
+
+  private void deadLetter(Session session, MessageProducer producer, Message message, String reason)
+      throws JMSException {
+    Message copy =
+        message instanceof TextMessage text
+            ? session.createTextMessage(text.getText())
+            : session.createMessage();
+    copy.setStringProperty(Properties.DEAD_LETTER_REASON, Addresses.DISPATCH + ": " + reason);
+    producer.send(session.createQueue(Addresses.DEAD_LETTER), copy);
+    message.acknowledge();
+    log.error(
+        "poison message {} on {} moved to {}: {}",
+        message.getJMSMessageID(),
+        Addresses.DISPATCH,
+        Addresses.DEAD_LETTER,
+        reason);
+  }
+
+  private void beat() {
+    try {
+      for (Running r : running.values()) {
+        synchronized (this) {
+          if (heartbeatSession == null) {
+            return;
+          }
+          TextMessage m =
+              heartbeatSession.createTextMessage(
+                  Wire.encode(
+                      Heartbeat.of(
+                          r.dispatch.beadId(), r.dispatch.run(), r.leaseId, settings.id())));
+          m.setStringProperty(Properties.TYPE, "heartbeat");
+          m.setStringProperty(Properties.BEAD_ID, r.dispatch.beadId());
+          heartbeatProducer.send(m);
+        }
+      }
+    } catch (Throwable t) {
+      log.warn("worker={} heartbeat not sent: {}", settings.id(), t.toString());
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops taking beads, lets agents finish within the grace period, releases the rest. */
+  @Override
+  public void close() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    log.info(
+        "worker={} stopping: {} agents running, grace {}",
+        settings.id(),
+        running.size(),
+        settings.shutdownGrace());
+    long deadline = System.currentTimeMillis() + settings.shutdownGrace().toMillis();
+    for (Thread slot : slots) {
+      join(slot, deadline - System.currentTimeMillis());
+    }
+    for (Running r : running.values()) {
+      r.released = true;
+      Process p = r.process;
+      if (p != null) {
+        AgentRunner.killTree(p);
+      }
+    }
+    for (Thread slot : slots) {
+      join(slot, 10_000);
+    }
+    if (heartbeats != null) {
+      heartbeats.shutdownNow();
+    }
+    synchronized (this) {
+      try {
+        if (connection != null) {
+          connection.close();
+        }
+      } catch (JMSException e) {
+        log.warn("closing the broker connection", e);
+      }
+      heartbeatSession = null;
+    }
+    log.info("worker={} stopped", settings.id());
+  }
+
+  private static void join(Thread t, long millis) {
+    try {
+      t.join(Math.max(1, millis));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
