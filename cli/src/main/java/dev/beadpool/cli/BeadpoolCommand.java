@@ -33,6 +33,11 @@ import picocli.CommandLine.Command;
       UpdateCommand.class,
       CloseCommand.class,
       DoctorCommand.class,
+      CoordinatorCommand.class,
+      WorkerCommand.class,
+      BrokerCommand.class,
+      UpCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class BeadpoolCommand implements Runnable {

@@ -156,4 +156,20 @@ class BeadpoolJarIT {
       }
     }
   }
+
+  @Test
+  void theDemoRunsAsTheReadmeSays() throws Exception {
+    Process demo = beadpool("demo").directory(Path.of("..").toFile()).start();
+    demo.getOutputStream().close();
+    byte[] err = demo.getErrorStream().readAllBytes();
+    String out = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(demo.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(demo.exitValue()).as(new String(err, StandardCharsets.UTF_8)).isZero();
+    assertThat(out)
+        .contains("1 failure bead waiting for a human")
+        .contains("FAILURE: ")
+        .contains("in demo-b.3")
+        .contains("19 closed");
+    assertThat(new String(err, StandardCharsets.UTF_8)).contains("approving demo-gate");
+  }
 }

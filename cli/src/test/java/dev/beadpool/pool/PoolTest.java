@@ -156,7 +156,7 @@ class PoolTest {
 
     assertThat(ledgerLines()).hasSize(3);
     Bead failure = store.list(new BeadFilter(null, List.of("failure"), null, null, null)).get(0);
-    assertThat(failure.title()).isEqualTo("FAILURE: exit code 1 in " + flaky.id());
+    assertThat(failure.title()).isEqualTo("FAILURE: boom: tests failed in " + flaky.id());
     assertThat(failure.text("description")).contains("boom: tests failed").contains("output.log");
     assertThat(store.get(flaky.id()).status()).isEqualTo("open");
   }

@@ -357,9 +357,7 @@ public final class Worker implements AutoCloseable {
                     leaseId,
                     settings.id(),
                     agent.exitCode(),
-                    agent.timedOut()
-                        ? "timed out after " + settings.timeout()
-                        : "exit code " + agent.exitCode(),
+                    agent.timedOut() ? "timed out after " + settings.timeout() : errorLine(agent),
                     agent.outputTail(),
                     log);
       }
@@ -378,6 +376,21 @@ public final class Worker implements AutoCloseable {
         settings.id(),
         result.outcome());
     send(session, producer, result);
+  }
+
+  /**
+   * The agent's last line that reads like an error, else its exit code: what a human sees first.
+   */
+  static String errorLine(AgentRun agent) {
+    String tail = agent.outputTail() == null ? "" : agent.outputTail();
+    List<String> lines = tail.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      String lower = lines.get(i).toLowerCase(java.util.Locale.ROOT);
+      if (lower.contains("error") || lower.contains("fail") || lower.contains("exception")) {
+        return lines.get(i);
+      }
+    }
+    return "exit code " + agent.exitCode();
   }
 
   private void send(Session session, MessageProducer producer, RunResult result) {

@@ -1,0 +1,37 @@
+package dev.beadpool.cli;
+
+import dev.beadpool.messaging.BrokerSettings;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the broker is. The password is read only from the environment ({@code
+ * BEADPOOL_BROKER_PASSWORD}), so it never shows in a process list or a log.
+ */
+final class BrokerOptions {
+  static final String PASSWORD_ENV = "BEADPOOL_BROKER_PASSWORD";
+
+  @Option(
+      names = "--broker",
+      paramLabel = "URL",
+      defaultValue = "${env:BEADPOOL_BROKER_URL:-" + BrokerSettings.DEFAULT_URL + "}",
+      description = "Artemis broker URL (env BEADPOOL_BROKER_URL; default ${DEFAULT-VALUE}).")
+  String url;
+
+  @Option(
+      names = "--broker-user",
+      paramLabel = "USER",
+      defaultValue = "${env:BEADPOOL_BROKER_USER}",
+      description =
+          "Broker login (env BEADPOOL_BROKER_USER); the password comes from env "
+              + PASSWORD_ENV
+              + ".")
+  String user;
+
+  BrokerSettings settings() {
+    String password = System.getenv(PASSWORD_ENV);
+    if (user != null && !user.isBlank() && (password == null || password.isEmpty())) {
+      throw new CliUsageException("--broker-user is set but " + PASSWORD_ENV + " is not");
+    }
+    return new BrokerSettings(url, user == null || user.isBlank() ? null : user, password);
+  }
+}

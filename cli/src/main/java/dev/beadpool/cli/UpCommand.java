@@ -1,0 +1,87 @@
+package dev.beadpool.cli;
+
+import dev.beadpool.bead.Bead;
+import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.ImportResult;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "up",
+    description = {
+      "Run everything in one process: an embedded broker (persistent, under .beadpool/broker), the",
+      "coordinator and a worker with --workers slots. Shows live progress. With --until-idle it exits",
+      "when nothing is ready or running: 0, or 1 if failure beads wait for a human.",
+      "Example: beadpool up --import .beads/issues.jsonl --workers 4 --until-idle"
+    })
+final class UpCommand extends BaseCommand {
+  @Mixin StoreOptions store;
+  @Mixin CoordinatorOptions coordinatorOptions;
+  @Mixin WorkerOptions workerOptions;
+
+  @Option(names = "--workers", description = "Agent slots (default: --slots, 2).")
+  Integer workers;
+
+  @Option(names = "--import", paramLabel = "FILE", description = "Import a bd export first.")
+  Path importFile;
+
+  @Option(names = "--until-idle", description = "Exit once nothing is ready or running.")
+  boolean untilIdle;
+
+  @Option(
+      names = "--port",
+      defaultValue = "0",
+      description = "Broker port for workers on other machines (default: any free port).")
+  int port;
+
+  @Override
+  public Integer call() throws Exception {
+    if (workers != null) {
+      workerOptions.slots = workers;
+    }
+    try (Services services = new Services()) {
+      BeadStore beads = services.add(store.openOrCreate());
+      if (importFile != null) {
+        ImportResult imported = beads.importFile(importFile, "beadpool", null);
+        err()
+            .printf(
+                "imported %s: %d created, %d updated, %d invalid lines%n",
+                importFile, imported.created(), imported.updated(), imported.invalid().size());
+        imported.invalid().forEach(bad -> err().println(bad.message() + " (line skipped)"));
+      }
+      Path project = store.projectDir();
+      LocalPool pool =
+          LocalPool.start(
+              services,
+              beads,
+              store.path().toAbsolutePath().getParent().resolve("broker"),
+              port,
+              coordinatorOptions::settings,
+              broker -> workerOptions.settings(broker, project));
+      err()
+          .println(
+              "beadpool up: broker "
+                  + pool.broker.url()
+                  + ", store "
+                  + store.path()
+                  + ", "
+                  + workerOptions.slots
+                  + " agent slots"
+                  + (untilIdle ? "" : " (Ctrl-C to stop)"));
+      err().flush();
+      if (!untilIdle) {
+        services.awaitShutdown();
+        return ExitCodes.OK;
+      }
+      pool.runUntilIdle(err(), () -> {});
+      List<Bead> failures = pool.openFailureBeads();
+      err().println(LocalPool.line(pool.coordinator.status()));
+      failures.forEach(f -> err().println("waiting for a human: " + f.id() + " " + f.title()));
+      err().flush();
+      return failures.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+  }
+}

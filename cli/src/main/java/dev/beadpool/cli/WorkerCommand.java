@@ -1,0 +1,36 @@
+package dev.beadpool.cli;
+
+import dev.beadpool.worker.Worker;
+import java.nio.file.Path;
+import java.time.Clock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(
+    name = "worker",
+    description = {
+      "Run a worker: takes beads from the broker, claims them, runs the agent, reports results.",
+      "No store: it talks only to the broker. SIGTERM stops taking beads, lets running agents finish",
+      "within --grace and releases the rest.",
+      "Example: beadpool worker --slots 4 --agent-command '[\"sh\",\"agents/run.sh\"]'"
+    })
+final class WorkerCommand extends BaseCommand {
+  @Mixin BrokerOptions broker;
+  @Mixin WorkerOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    try (Services services = new Services()) {
+      Worker worker =
+          services.add(
+              new Worker(
+                  options.settings(broker.settings(), Path.of("").toAbsolutePath()),
+                  Clock.systemUTC()));
+      worker.start();
+      err().println("worker running with broker " + broker.url + " (Ctrl-C to stop)");
+      err().flush();
+      services.awaitShutdown();
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.beadpool.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.beadpool.messaging.BrokerSettings;
+import dev.beadpool.worker.WorkerSettings;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/** The worker's options; the agent command comes from beadpool.yaml, the env or a flag. */
+final class WorkerOptions {
+  static final String AGENT_ENV = "BEADPOOL_AGENT_COMMAND";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  @Option(
+      names = "--id",
+      defaultValue = "${env:BEADPOOL_WORKER_ID}",
+      description = "Worker id (env BEADPOOL_WORKER_ID; default host-pid).")
+  String id;
+
+  @Option(
+      names = "--slots",
+      defaultValue = "${env:BEADPOOL_SLOTS:-2}",
+      description = "Beads run at once (env BEADPOOL_SLOTS; default ${DEFAULT-VALUE}).")
+  int slots;
+
+  @Option(
+      names = "--agent-command",
+      paramLabel = "JSON",
+      description =
+          "The agent as a JSON argument list, e.g. '[\"claude\",\"-p\"]' (env "
+              + AGENT_ENV
+              + "; default: agent.command in beadpool.yaml). Never run through a shell.")
+  String agentCommand;
+
+  @Option(
+      names = "--timeout",
+      converter = Durations.class,
+      defaultValue = "${env:BEADPOOL_TIMEOUT:-60m}",
+      description =
+          "Per bead; the agent's process tree is killed after it (env BEADPOOL_TIMEOUT; default ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(
+      names = "--heartbeat",
+      converter = Durations.class,
+      defaultValue = "${env:BEADPOOL_HEARTBEAT:-5s}",
+      description = "Heartbeat interval (env BEADPOOL_HEARTBEAT; default ${DEFAULT-VALUE}).")
+  Duration heartbeat;
+
+  @Option(
+      names = "--grace",
+      converter = Durations.class,
+      defaultValue = "${env:BEADPOOL_SHUTDOWN_GRACE:-30s}",
+      description =
+          "On SIGTERM, how long running agents may finish before they are released (env BEADPOOL_SHUTDOWN_GRACE; default ${DEFAULT-VALUE}).")
+  Duration grace;
+
+  @Option(
+      names = "--infra-exit-codes",
+      split = ",",
+      defaultValue = "${env:BEADPOOL_INFRA_EXIT_CODES:-}",
+      description =
+          "Agent exit codes that mean the backend is broken: they open the circuit and spend no attempt (env BEADPOOL_INFRA_EXIT_CODES).")
+  List<String> infraExitCodes;
+
+  @Option(
+      names = "--workdir",
+      defaultValue = "${env:BEADPOOL_WORKDIR:-.}",
+      description = "Where agents run (env BEADPOOL_WORKDIR; default the current directory).")
+  Path workDir;
+
+  @Option(
+      names = "--logs",
+      defaultValue = "${env:BEADPOOL_LOG_DIR:-logs/run}",
+      description =
+          "Run logs, one folder per run (env BEADPOOL_LOG_DIR; default ${DEFAULT-VALUE}).")
+  Path logs;
+
+  WorkerSettings settings(BrokerSettings broker, Path projectDir) {
+    List<String> command = command(projectDir);
+    Set<Integer> codes = new HashSet<>();
+    for (String code : infraExitCodes == null ? List.<String>of() : infraExitCodes) {
+      if (!code.isBlank()) {
+        try {
+          codes.add(Integer.parseInt(code.trim()));
+        } catch (NumberFormatException e) {
+          throw new CliUsageException("--infra-exit-codes: '" + code + "' is not a number");
+        }
+      }
+    }
+    try {
+      return new WorkerSettings(
+          broker,
+          id == null || id.isBlank() ? defaultId() : id,
+          slots,
+          command,
+          timeout,
+          heartbeat,
+          grace,
+          workDir,
+          logs,
+          codes,
+          WorkerSettings.DEFAULT_BREAKER_OPEN_FOR,
+          WorkerSettings.DEFAULT_CLAIM_TIMEOUT);
+    } catch (IllegalArgumentException e) {
+      throw new CliUsageException(e.getMessage());
+    }
+  }
+
+  List<String> command(Path projectDir) {
+    String json = agentCommand != null ? agentCommand : System.getenv(AGENT_ENV);
+    if (json != null && !json.isBlank()) {
+      try {
+        List<String> list = YAML.readValue(json, new TypeReference<List<String>>() {});
+        if (list.isEmpty()) {
+          throw new CliUsageException("the agent command is an empty list");
+        }
+        return list;
+      } catch (IOException e) {
+        throw new CliUsageException(
+            "the agent command must be a JSON list of arguments, like [\"sh\",\"agent.sh\"]: "
+                + json);
+      }
+    }
+    Path config = projectDir.resolve("beadpool.yaml");
+    if (Files.isRegularFile(config)) {
+      try {
+        Map<String, Object> root =
+            YAML.readValue(config.toFile(), new TypeReference<Map<String, Object>>() {});
+        Object agent = root == null ? null : root.get("agent");
+        if (agent instanceof Map<?, ?> map
+            && map.get("command") instanceof List<?> list
+            && !list.isEmpty()) {
+          return list.stream().map(String::valueOf).toList();
+        }
+      } catch (IOException e) {
+        throw new CliException(config + ": not valid YAML: " + e.getMessage());
+      }
+    }
+    throw new CliUsageException(
+        "no agent command: set agent.command in beadpool.yaml (a list of arguments), "
+            + AGENT_ENV
+            + " or --agent-command");
+  }
+
+  static String defaultId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "worker";
+    }
+    return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+  }
+}
