@@ -5,6 +5,7 @@ import dev.beadpool.bead.IssueTypes;
 import dev.beadpool.graph.BeadState;
 import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.graph.SortPolicy;
+import dev.beadpool.messaging.BrokerConnections;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.ClaimReply;
 import dev.beadpool.protocol.ClaimRequest;
@@ -115,7 +116,15 @@ public final class Coordinator implements AutoCloseable {
         settings.maxAttempts(),
         settings.lease());
     engine = store.loadEngine();
-    connection = settings.broker().connectionFactory(true).createConnection();
+    try {
+      connection =
+          BrokerConnections.connect(
+              settings.broker().connectionFactory(true), "coordinator", settings.broker());
+    } catch (JMSException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot connect to the broker " + settings.broker().url(), e);
+    }
     dispatchSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     dispatchProducer =
         dispatchSession.createProducer(dispatchSession.createQueue(Addresses.DISPATCH));

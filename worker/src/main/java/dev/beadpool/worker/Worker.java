@@ -2,6 +2,7 @@ package dev.beadpool.worker;
 
 import dev.beadpool.agent.AgentRun;
 import dev.beadpool.agent.AgentRunner;
+import dev.beadpool.messaging.BrokerConnections;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.ClaimReply;
 import dev.beadpool.protocol.ClaimRequest;
@@ -16,7 +17,6 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -139,7 +139,11 @@ public final class Worker implements AutoCloseable {
         settings.slots(),
         settings.command().get(0),
         settings.broker());
-    connection = connect(settings.broker().connectionFactory(false), settings.id());
+    connection =
+        BrokerConnections.connect(
+            settings.broker().connectionFactory(false),
+            "worker " + settings.id(),
+            settings.broker());
     heartbeatSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     heartbeatProducer =
         heartbeatSession.createProducer(heartbeatSession.createQueue(Addresses.HEARTBEATS));
@@ -155,29 +159,6 @@ public final class Worker implements AutoCloseable {
     connection.start();
     slots.forEach(Thread::start);
     log.info("worker started: id={}", settings.id());
-  }
-
-  static Connection connect(ConnectionFactory factory, String who) throws Exception {
-    Retry retry =
-        Retry.of(
-            "connect-" + who,
-            RetryConfig.custom()
-                .maxAttempts(Integer.MAX_VALUE)
-                .intervalFunction(
-                    IntervalFunction.ofExponentialRandomBackoff(
-                        Duration.ofMillis(500), 2.0, 0.3, Duration.ofSeconds(30)))
-                .retryExceptions(JMSException.class)
-                .build());
-    retry
-        .getEventPublisher()
-        .onRetry(
-            e ->
-                log.warn(
-                    "{}: broker not reachable ({}); retrying in {} ms",
-                    who,
-                    e.getLastThrowable() == null ? "?" : e.getLastThrowable().getMessage(),
-                    e.getWaitInterval().toMillis()));
-    return retry.executeCallable(factory::createConnection);
   }
 
   private static Thread daemon(Runnable r, String name) {

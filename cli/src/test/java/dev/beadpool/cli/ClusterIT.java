@@ -1,0 +1,243 @@
+package dev.beadpool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.beadpool.bead.Bead;
+import dev.beadpool.store.BeadFilter;
+import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.HistoryEntry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pool as separate processes: a broker, the coordinator and two workers, running a
+ * 50-bead DAG. A worker is SIGKILLed (with its agents, as when its machine dies) while it runs a
+ * bead, and the coordinator is SIGKILLed and restarted mid-run. Every bead must close exactly once
+ * and the killed bead must run again.
+ */
+class ClusterIT {
+  static final int BEADS = 50;
+  static final String SLOW = "e2e-10";
+
+  /** Writes "start ID WORKER RUN" then, when done, "done ID WORKER RUN" to the ledger. */
+  static final String AGENT =
+      """
+      #!/bin/sh
+      echo "start $BEAD_ID $BEADPOOL_WORKER $BEADPOOL_RUN" >> "$1"
+      case "$BEAD_TITLE" in
+        *slow*) if [ ! -f "$1.slow-done" ]; then touch "$1.slow-done"; sleep 60; fi ;;
+        *) sleep 0.1 ;;
+      esac
+      echo "done $BEAD_ID $BEADPOOL_WORKER $BEADPOOL_RUN" >> "$1"
+      """;
+
+  @TempDir Path dir;
+  final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void killAll() throws IOException {
+    for (Process p : processes) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    // why: when this fails in CI, the processes' own logs say why
+    Path keep = Path.of("target", "cluster-logs");
+    Files.createDirectories(keep);
+    try (var logs = Files.list(dir)) {
+      for (Path log :
+          logs.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".txt"))
+              .toList()) {
+        Files.copy(
+            log,
+            keep.resolve(log.getFileName()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  Process start(String name, String... args) throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                BeadpoolJarIT.javaBin(), "-jar", BeadpoolJarIT.jar().toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()))
+            .start();
+    processes.add(p);
+    return p;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Kills a process and everything it started, as when its machine goes away. */
+  static void crash(Process p) throws InterruptedException {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    p.waitFor();
+  }
+
+  List<String[]> ledger() throws IOException {
+    Path ledger = dir.resolve("ledger.txt");
+    return Files.exists(ledger)
+        ? Files.readAllLines(ledger).stream()
+            .map(l -> l.split(" "))
+            .filter(a -> a.length == 4)
+            .toList()
+        : List.of();
+  }
+
+  @Test
+  void everyBeadClosesOnceThroughAWorkerCrashAndACoordinatorRestart() throws Exception {
+    Path agent = dir.resolve("agent.sh");
+    Files.writeString(agent, AGENT);
+    Path issues = dir.resolve("issues.jsonl");
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < BEADS; i++) {
+      String id = "e2e-" + i;
+      jsonl
+          .append("{\"id\":\"")
+          .append(id)
+          .append("\",\"title\":\"")
+          .append(i == 10 ? "slow bead" : "bead " + i)
+          .append("\",\"priority\":2,\"created_at\":\"2026-01-01T00:00:")
+          .append(String.format("%02d", i % 60))
+          .append("Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"");
+      List<String> deps = new ArrayList<>();
+      if (i % 5 != 0) {
+        deps.add("e2e-" + (i - 1));
+      }
+      if (i >= 5) {
+        deps.add("e2e-" + (i - 5));
+      }
+      if (!deps.isEmpty()) {
+        jsonl
+            .append(",\"dependencies\":[")
+            .append(
+                deps.stream()
+                    .map(
+                        d ->
+                            "{\"issue_id\":\""
+                                + id
+                                + "\",\"depends_on_id\":\""
+                                + d
+                                + "\",\"type\":\"blocks\",\"created_at\":\"2026-01-01T00:00:00Z\"}")
+                    .collect(Collectors.joining(",")))
+            .append("]");
+      }
+      jsonl.append("}\n");
+    }
+    Files.writeString(issues, jsonl);
+    Path db = dir.resolve(".beadpool/beads.db");
+    Process imported = start("import", "import", "--db", db.toString(), issues.toString());
+    assertThat(imported.waitFor()).isZero();
+
+    int port = freePort();
+    String broker = "tcp://127.0.0.1:" + port;
+    start(
+        "broker",
+        "broker",
+        "--port",
+        Integer.toString(port),
+        "--data",
+        dir.resolve("broker").toString());
+    String[] coordinatorArgs = {
+      "coordinator",
+      "--db",
+      db.toString(),
+      "--broker",
+      broker,
+      "--lease",
+      "3s",
+      "--retry-delay",
+      "200ms"
+    };
+    Process coordinator = start("coordinator-1", coordinatorArgs);
+    String agentJson = "[\"/bin/sh\",\"" + agent + "\",\"" + dir.resolve("ledger.txt") + "\"]";
+    Function<String, String[]> worker =
+        id ->
+            new String[] {
+              "worker",
+              "--broker",
+              broker,
+              "--id",
+              id,
+              "--slots",
+              "2",
+              "--agent-command",
+              agentJson,
+              "--heartbeat",
+              "500ms",
+              "--grace",
+              "1s",
+              "--logs",
+              dir.resolve("logs/" + id).toString()
+            };
+    Process w1 = start("w-1", worker.apply("w-1"));
+    Process w2 = start("w-2", worker.apply("w-2"));
+
+    // the slow bead starts on some worker: crash that worker with its agents
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> ledger().stream().anyMatch(l -> l[0].equals("start") && l[1].equals(SLOW)));
+    String victim =
+        ledger().stream()
+            .filter(l -> l[0].equals("start") && l[1].equals(SLOW))
+            .findFirst()
+            .orElseThrow()[2];
+    crash(victim.equals("w-1") ? w1 : w2);
+
+    // a few more beads, then the coordinator crashes and comes back
+    long doneBefore = ledger().stream().filter(l -> l[0].equals("done")).count();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> ledger().stream().filter(l -> l[0].equals("done")).count() >= doneBefore + 5);
+    crash(coordinator);
+    start("coordinator-2", coordinatorArgs);
+
+    try (BeadStore store = BeadStore.open(db, Clock.systemUTC())) {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> store.list(BeadFilter.ALL).stream().allMatch(Bead::isClosed));
+
+      for (Bead bead : store.list(BeadFilter.ALL)) {
+        List<HistoryEntry> closes =
+            store.history(bead.id()).stream()
+                .filter(h -> "status".equals(h.event()) && "closed".equals(h.to()))
+                .toList();
+        assertThat(closes).as("closes of %s", bead.id()).hasSize(1);
+      }
+    }
+    Map<String, Long> done =
+        ledger().stream()
+            .filter(l -> l[0].equals("done"))
+            .collect(Collectors.groupingBy(l -> l[1], Collectors.counting()));
+    assertThat(done).hasSize(BEADS);
+    assertThat(done.values()).allMatch(n -> n == 1);
+    List<String[]> slowStarts =
+        ledger().stream().filter(l -> l[0].equals("start") && l[1].equals(SLOW)).toList();
+    assertThat(slowStarts).as("the killed bead ran again").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(slowStarts.get(slowStarts.size() - 1)[2]).isNotEqualTo(victim);
+  }
+}
