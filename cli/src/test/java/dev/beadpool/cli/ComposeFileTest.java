@@ -1,0 +1,124 @@
+package dev.beadpool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.beadpool.messaging.BrokerSettings;
+import java.lang.reflect.Field;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** docker-compose.yml and the Dockerfile agree with what the services read. */
+class ComposeFileTest {
+  /** What the apache/artemis image's docker-run.sh and Dockerfile read. */
+  static final Set<String> ARTEMIS_IMAGE_ENV =
+      Set.of("ARTEMIS_USER", "ARTEMIS_PASSWORD", "ANONYMOUS_LOGIN", "EXTRA_ARGS");
+
+  /** Variables read with System.getenv rather than through an option's default. */
+  static final Set<String> DIRECT_READS =
+      Set.of(StoreOptions.DB_ENV, BrokerOptions.PASSWORD_ENV, WorkerOptions.AGENT_ENV);
+
+  static final Path ROOT = Path.of("..");
+
+  static JsonNode compose() throws Exception {
+    return new ObjectMapper(new YAMLFactory())
+        .readTree(ROOT.resolve("docker-compose.yml").toFile());
+  }
+
+  /** Every ${env:NAME} in the option defaults of a command and its mixins. */
+  static Set<String> envRead(Class<?> type) {
+    Set<String> names = new HashSet<>();
+    Pattern env = Pattern.compile("\\$\\{env:([A-Z0-9_]+)");
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Field field : c.getDeclaredFields()) {
+        Option option = field.getAnnotation(Option.class);
+        if (option != null) {
+          Matcher m = env.matcher(option.defaultValue());
+          while (m.find()) {
+            names.add(m.group(1));
+          }
+        }
+        if (field.getAnnotation(Mixin.class) != null) {
+          names.addAll(envRead(field.getType()));
+        }
+      }
+    }
+    return names;
+  }
+
+  static Class<?> commandClass(String name) {
+    return BeadpoolCommand.commandLine().getSubcommands().get(name).getCommand().getClass();
+  }
+
+  @Test
+  void everyVariableABeadpoolServiceIsGivenIsOneItReads() throws Exception {
+    JsonNode services = compose().get("services");
+    for (String service : List.of("coordinator", "worker")) {
+      String command = services.get(service).get("command").get(0).asText();
+      Set<String> read = new HashSet<>(envRead(commandClass(command)));
+      read.addAll(DIRECT_READS);
+      Set<String> given = new HashSet<>();
+      services.get(service).get("environment").fieldNames().forEachRemaining(given::add);
+      assertThat(read).as("variables `beadpool %s` reads", command).containsAll(given);
+    }
+  }
+
+  @Test
+  void theBrokerIsGivenOnlyWhatTheArtemisImageReadsAndLoginIsRequired() throws Exception {
+    JsonNode broker = compose().get("services").get("broker");
+    Set<String> given = new HashSet<>();
+    broker.get("environment").fieldNames().forEachRemaining(given::add);
+    assertThat(ARTEMIS_IMAGE_ENV).containsAll(given);
+    assertThat(broker.get("environment").get("ANONYMOUS_LOGIN").asText()).isEqualTo("false");
+    assertThat(broker.get("environment").get("ARTEMIS_PASSWORD").asText()).contains(":?");
+    assertThat(broker.get("image").asText()).startsWith("apache/artemis:2.56");
+  }
+
+  @Test
+  void portsMatchTheConfigurationDefaults() throws Exception {
+    JsonNode services = compose().get("services");
+    int brokerPort = URI.create(BrokerSettings.DEFAULT_URL).getPort();
+    List<String> ports =
+        services.get("broker").get("ports").findValuesAsText("").isEmpty()
+            ? toList(services.get("broker").get("ports"))
+            : List.of();
+    assertThat(ports).contains(brokerPort + ":" + brokerPort, "8161:8161");
+    for (String service : List.of("coordinator", "worker")) {
+      String url = services.get(service).get("environment").get("BEADPOOL_BROKER_URL").asText();
+      assertThat(URI.create(url).getPort()).as("%s's broker port", service).isEqualTo(brokerPort);
+      assertThat(URI.create(url).getHost()).isEqualTo("broker");
+    }
+  }
+
+  @Test
+  void workersScaleAndTheImageIsBuiltFromEveryModule() throws Exception {
+    JsonNode worker = compose().get("services").get("worker");
+    assertThat(worker.has("container_name")).as("a fixed name would stop --scale").isFalse();
+    assertThat(worker.has("ports")).as("host ports would collide when scaled").isFalse();
+    String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+    String pom = Files.readString(ROOT.resolve("pom.xml"));
+    Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(pom);
+    while (module.find()) {
+      assertThat(dockerfile)
+          .as("the Dockerfile copies module %s", module.group(1))
+          .contains("COPY " + module.group(1) + " " + module.group(1));
+    }
+  }
+
+  static List<String> toList(JsonNode array) {
+    List<String> values = new java.util.ArrayList<>();
+    array.forEach(n -> values.add(n.asText()));
+    return values;
+  }
+}
