@@ -74,7 +74,8 @@ public final class BeadpoolCommand implements Runnable {
         || ex instanceof StoreException
         || ex instanceof GraphException
         || ex instanceof IOException
-        || ex instanceof IllegalArgumentException) {
+        || ex instanceof IllegalArgumentException
+        || ex instanceof dev.beadpool.messaging.BrokerConnections.LoginRefusedException) {
       message =
           ex instanceof BeadNotFoundException || ex.getMessage() != null
               ? ex.getMessage()

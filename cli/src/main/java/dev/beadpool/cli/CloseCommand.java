@@ -34,13 +34,30 @@ final class CloseCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    try (BeadStore beads = store.openExisting()) {
-      String who = actor.resolve();
+    String who = actor.resolve();
+    java.util.Optional<CoordinatorClient> remote = store.coordinator();
+    if (remote.isPresent()) {
       return eachId(
           ids,
           "closing",
-          id -> beads.close(id, reason, force, who),
-          bead -> "✓ Closed " + bead.id() + ": " + bead.text("close_reason"));
+          id -> {
+            var body =
+                dev.beadpool.bead.Json.MAPPER
+                    .createObjectNode()
+                    .put("id", id)
+                    .put("reason", reason)
+                    .put("force", force)
+                    .put("actor", who);
+            return CoordinatorClient.bead(remote.get().post("close", body));
+          },
+          CloseCommand::line);
     }
+    try (BeadStore beads = store.openExisting()) {
+      return eachId(ids, "closing", id -> beads.close(id, reason, force, who), CloseCommand::line);
+    }
+  }
+
+  private static String line(dev.beadpool.bead.Bead bead) {
+    return "✓ Closed " + bead.id() + ": " + bead.text("close_reason");
   }
 }

@@ -1,10 +1,12 @@
 package dev.beadpool.cli;
 
+import dev.beadpool.api.CoordinatorApi;
 import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.store.BeadStore;
 import java.time.Clock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(
     name = "coordinator",
@@ -18,6 +20,19 @@ final class CoordinatorCommand extends BaseCommand {
   @Mixin BrokerOptions broker;
   @Mixin CoordinatorOptions options;
 
+  @Option(
+      names = "--http-host",
+      defaultValue = "${env:BEADPOOL_HTTP_HOST:-127.0.0.1}",
+      description =
+          "Where the API listens (env BEADPOOL_HTTP_HOST; default ${DEFAULT-VALUE}: this machine only).")
+  String httpHost;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "${env:BEADPOOL_HTTP_PORT:-7411}",
+      description = "API port (env BEADPOOL_HTTP_PORT; default ${DEFAULT-VALUE}).")
+  int httpPort;
+
   @Override
   public Integer call() throws Exception {
     try (Services services = new Services()) {
@@ -26,6 +41,7 @@ final class CoordinatorCommand extends BaseCommand {
           services.add(
               new Coordinator(beads, options.settings(broker.settings()), Clock.systemUTC()));
       coordinator.start();
+      services.add(CoordinatorApi.start(coordinator, store.path(), httpHost, httpPort));
       err()
           .println(
               "coordinator running on "

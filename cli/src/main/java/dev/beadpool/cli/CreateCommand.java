@@ -69,25 +69,43 @@ final class CreateCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    Bead bead;
     ProjectConfig config;
     try {
       config = ProjectConfig.load(store.projectDir());
     } catch (ProjectConfig.ConfigException e) {
       throw new CliException(e.getMessage());
     }
-    try (BeadStore beads = store.openOrCreate()) {
-      if (config.issuePrefix() != null
-          && !config
-              .issuePrefix()
-              .equals(beads.config(BeadStore.CONFIG_ISSUE_PREFIX).orElse(null))) {
-        // why: the team's beadpool.yaml names the prefix; it wins over one detected on import
-        beads.setConfig(BeadStore.CONFIG_ISSUE_PREFIX, config.issuePrefix());
+    Bead bead;
+    java.util.Optional<CoordinatorClient> remote = store.coordinator();
+    if (remote.isPresent()) {
+      var body =
+          dev.beadpool.bead.Json.MAPPER
+              .createObjectNode()
+              .put("title", title)
+              .put("description", description)
+              .put("type", type)
+              .put("priority", priority)
+              .put("parent", parent)
+              .put("id", id)
+              .put("assignee", assignee)
+              .put("actor", actor.resolve());
+      labels.forEach(body.putArray("labels")::add);
+      deps.forEach(body.putArray("deps")::add);
+      bead = CoordinatorClient.bead(remote.get().post("create", body));
+    } else {
+      try (BeadStore beads = store.openOrCreate()) {
+        if (config.issuePrefix() != null
+            && !config
+                .issuePrefix()
+                .equals(beads.config(BeadStore.CONFIG_ISSUE_PREFIX).orElse(null))) {
+          // why: the team's beadpool.yaml names the prefix; it wins over one detected on import
+          beads.setConfig(BeadStore.CONFIG_ISSUE_PREFIX, config.issuePrefix());
+        }
+        bead =
+            beads.create(
+                new NewBead(title, description, type, priority, labels, parent, deps, id, assignee),
+                actor.resolve());
       }
-      bead =
-          beads.create(
-              new NewBead(title, description, type, priority, labels, parent, deps, id, assignee),
-              actor.resolve());
     }
     if (json) {
       Output.json(out(), issue(bead));

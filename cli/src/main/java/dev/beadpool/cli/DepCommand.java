@@ -57,8 +57,23 @@ final class DepCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (BeadStore beads = store.openExisting()) {
-        beads.addDependency(from, to, type, actor.resolve());
+      var remote = store.coordinator();
+      if (remote.isPresent()) {
+        remote
+            .get()
+            .post(
+                "dep",
+                dev.beadpool.bead.Json.MAPPER
+                    .createObjectNode()
+                    .put("op", "add")
+                    .put("from", from)
+                    .put("to", to)
+                    .put("type", type)
+                    .put("actor", actor.resolve()));
+      } else {
+        try (BeadStore beads = store.openExisting()) {
+          beads.addDependency(from, to, type, actor.resolve());
+        }
       }
       if (json) {
         Output.json(out(), result("added", from, to, type));
@@ -89,8 +104,22 @@ final class DepCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (BeadStore beads = store.openExisting()) {
-        beads.removeDependency(from, to, actor.resolve());
+      var remote = store.coordinator();
+      if (remote.isPresent()) {
+        remote
+            .get()
+            .post(
+                "dep",
+                dev.beadpool.bead.Json.MAPPER
+                    .createObjectNode()
+                    .put("op", "remove")
+                    .put("from", from)
+                    .put("to", to)
+                    .put("actor", actor.resolve()));
+      } else {
+        try (BeadStore beads = store.openExisting()) {
+          beads.removeDependency(from, to, actor.resolve());
+        }
       }
       if (json) {
         Output.json(out(), result("removed", from, to, null));

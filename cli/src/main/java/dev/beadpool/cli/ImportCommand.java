@@ -1,5 +1,6 @@
 package dev.beadpool.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beadpool.bead.Json;
@@ -51,6 +52,26 @@ final class ImportCommand extends BaseCommand {
   public Integer call() throws Exception {
     if (!Files.isRegularFile(file)) {
       throw new CliException("cannot read " + file + ": no such file");
+    }
+    var remote = store.coordinator();
+    if (remote.isPresent()) {
+      // why: the coordinator owns the store; it imports, reloads its graph and dispatches
+      JsonNode answer =
+          remote
+              .get()
+              .post(
+                  "import",
+                  dev.beadpool.bead.Json.MAPPER
+                      .createObjectNode()
+                      .put("path", file.toAbsolutePath().toString())
+                      .put("actor", actor.resolve()));
+      ImportResult result = dev.beadpool.bead.Json.MAPPER.treeToValue(answer, ImportResult.class);
+      if (json) {
+        Output.json(out(), toJson(result));
+      } else {
+        printSummary(result);
+      }
+      return result.invalid().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
     }
     long lines = progressWanted() ? countLines(file) : 0;
     ImportResult result;

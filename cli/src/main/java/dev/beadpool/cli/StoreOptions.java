@@ -17,6 +17,23 @@ final class StoreOptions {
           "Bead store file (default: $BEADPOOL_DB, else .beadpool/beads.db in the current directory).")
   Path db;
 
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      defaultValue = "${env:BEADPOOL_SERVER}",
+      description =
+          "A running coordinator's API for writes (env BEADPOOL_SERVER; default: the one that owns the"
+              + " store, found in .beadpool/coordinator.json).")
+  String server;
+
+  /** The coordinator writes must go through: --server, or the one that owns the store. */
+  java.util.Optional<CoordinatorClient> coordinator() {
+    if (server != null && !server.isBlank()) {
+      return java.util.Optional.of(new CoordinatorClient(server));
+    }
+    return CoordinatorClient.owning(path());
+  }
+
   Path path() {
     if (db != null) {
       return db;

@@ -1,5 +1,6 @@
 package dev.beadpool.cli;
 
+import dev.beadpool.api.CoordinatorApi;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.ImportResult;
@@ -61,6 +62,8 @@ final class UpCommand extends BaseCommand {
               port,
               coordinatorOptions::settings,
               broker -> workerOptions.settings(broker, project));
+      // why: `beadpool close` and friends in another terminal reach this coordinator through it
+      services.add(CoordinatorApi.start(pool.coordinator, store.path(), "127.0.0.1", 0));
       err()
           .println(
               "beadpool up: broker "

@@ -69,6 +69,35 @@ final class UpdateCommand extends BaseCommand {
       throw new CliUsageException("nothing to update: give --claim or a field such as --status");
     }
     String who = actor.resolve();
+    java.util.function.Function<Bead, String> line =
+        bead -> "✓ Updated issue: " + bead.id() + (claim ? " (claimed by " + who + ")" : "");
+    java.util.Optional<CoordinatorClient> remote = store.coordinator();
+    if (remote.isPresent()) {
+      return eachId(
+          ids,
+          "updating",
+          id -> {
+            var body =
+                dev.beadpool.bead.Json.MAPPER
+                    .createObjectNode()
+                    .put("id", id)
+                    .put("status", status)
+                    .put("assignee", assignee)
+                    .put("title", title)
+                    .put("description", description)
+                    .put("design", design)
+                    .put("acceptance", acceptance)
+                    .put("notes", notes)
+                    .put("appendNotes", appendNotes)
+                    .put("claim", claim)
+                    .put("actor", who);
+            if (priority != null) {
+              body.put("priority", priority);
+            }
+            return CoordinatorClient.bead(remote.get().post("update", body));
+          },
+          line);
+    }
     try (BeadStore beads = store.openExisting()) {
       return eachId(
           ids,
@@ -77,7 +106,7 @@ final class UpdateCommand extends BaseCommand {
             Bead bead = claim ? beads.claim(id, who) : null;
             return update.isEmpty() ? bead : beads.update(id, update, who);
           },
-          bead -> "✓ Updated issue: " + bead.id() + (claim ? " (claimed by " + who + ")" : ""));
+          line);
     }
   }
 }

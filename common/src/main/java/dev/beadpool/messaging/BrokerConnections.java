@@ -6,6 +6,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ public final class BrokerConnections {
                 .intervalFunction(
                     IntervalFunction.ofExponentialRandomBackoff(FIRST_WAIT, 2.0, 0.3, LONGEST_WAIT))
                 .retryExceptions(JMSException.class)
+                // why: a refused login does not heal by waiting; say so at once
+                .ignoreExceptions(JMSSecurityException.class)
                 .build());
     retry
         .getEventPublisher()
@@ -44,6 +47,26 @@ public final class BrokerConnections {
                     broker.url(),
                     e.getLastThrowable() == null ? "?" : e.getLastThrowable().getMessage(),
                     e.getWaitInterval().toMillis()));
-    return retry.executeCallable(factory::createConnection);
+    try {
+      return retry.executeCallable(factory::createConnection);
+    } catch (JMSSecurityException e) {
+      throw new LoginRefusedException(broker, e);
+    }
+  }
+
+  /** The broker refused the credentials: a configuration mistake, never retried. */
+  public static final class LoginRefusedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LoginRefusedException(BrokerSettings broker, JMSSecurityException cause) {
+      super(
+          "the broker "
+              + broker.url()
+              + " refused the login"
+              + (broker.user() == null
+                  ? " (no user given: set --broker-user and BEADPOOL_BROKER_PASSWORD)"
+                  : " for user " + broker.user() + " (check BEADPOOL_BROKER_PASSWORD)"),
+          cause);
+    }
   }
 }

@@ -7,7 +7,7 @@ import java.util.Objects;
  * One run of a bead, offered to whichever worker takes it first. The bead's JSON travels with it so
  * the worker needs no store.
  *
- * @param run unique over all beads and attempts; with the bead id, the duplicate-detection key
+ * @param run unique over all beads and attempts of one store
  * @param attempt 1-based attempt within the bead's current budget
  */
 public record DispatchMessage(int v, String beadId, long run, int attempt, ObjectNode bead) {
@@ -34,7 +34,11 @@ public record DispatchMessage(int v, String beadId, long run, int attempt, Objec
     return Math.max(0, Math.min(9, 9 - 2 * Math.max(0, Math.min(4, p))));
   }
 
-  public String duplicateId() {
-    return "dispatch:" + beadId + ":" + run;
+  /**
+   * The broker's duplicate-detection id: the store's id keeps runs of different stores (a store
+   * recreated, another project) on one broker apart, since its cache outlives them.
+   */
+  public String duplicateId(String storeId) {
+    return "dispatch:" + storeId + ":" + beadId + ":" + run;
   }
 }

@@ -68,7 +68,8 @@ public record RunResult(
         Wire.VERSION, beadId, run, leaseId, worker, Outcome.RELEASED, null, why, null, null, null);
   }
 
+  /** Lease ids are random, so this is unique across stores sharing a broker. */
   public String duplicateId() {
-    return "result:" + beadId + ":" + run + ":" + outcome;
+    return "result:" + leaseId + ":" + beadId + ":" + run + ":" + outcome;
   }
 }

@@ -69,6 +69,7 @@ public final class Coordinator implements AutoCloseable {
   private final Clock clock;
 
   private ReadyEngine engine;
+  private String storeId;
 
   /** In-flight runs by bead id: at most one per bead. */
   private final Map<String, Run> active = new HashMap<>();
@@ -116,6 +117,7 @@ public final class Coordinator implements AutoCloseable {
         settings.maxAttempts(),
         settings.lease());
     engine = store.loadEngine();
+    storeId = store.storeId();
     try {
       connection =
           BrokerConnections.connect(
@@ -180,7 +182,12 @@ public final class Coordinator implements AutoCloseable {
 
   /** Closes a bead by hand (a gate, a failure bead) and dispatches what that releases. */
   public synchronized Bead close(String id, String reason, String actor) {
-    Bead bead = store.close(id, reason, true, actor);
+    return close(id, reason, true, actor);
+  }
+
+  /** {@code beadpool close} through the coordinator: bd's rules, then dispatch. */
+  public synchronized Bead close(String id, String reason, boolean force, String actor) {
+    Bead bead = store.close(id, reason, force, actor);
     afterChange(bead);
     return bead;
   }
@@ -188,10 +195,65 @@ public final class Coordinator implements AutoCloseable {
   /** Creates a bead and dispatches it if it is ready. */
   public synchronized Bead create(NewBead spec, String actor) {
     Bead bead = store.create(spec, actor);
-    engine = store.loadEngine();
+    engine.put(BeadState.of(bead));
+    for (dev.beadpool.bead.Dependency d : bead.dependencies()) {
+      addToEngine(new dev.beadpool.graph.Edge(d.issueId(), d.dependsOnId(), d.type(), d.gate()));
+    }
     consider(bead.id());
     pump();
     return bead;
+  }
+
+  /** {@code beadpool update} (and {@code --claim}) through the coordinator. */
+  public synchronized Bead update(
+      String id, dev.beadpool.store.BeadUpdate update, boolean claim, String actor) {
+    Bead bead = claim ? store.claim(id, actor) : null;
+    if (!update.isEmpty()) {
+      bead = store.update(id, update, actor);
+    }
+    afterChange(bead);
+    return bead;
+  }
+
+  /** {@code beadpool dep add} through the coordinator; the cycle check is the store's. */
+  public synchronized void addDependency(String from, String to, String type, String actor) {
+    store.addDependency(from, to, type, actor);
+    considerAll(addToEngine(new dev.beadpool.graph.Edge(from, to, type, null)));
+    pump();
+  }
+
+  /** {@code beadpool dep remove} through the coordinator: may release the dependent. */
+  public synchronized void removeDependency(String from, String to, String actor) {
+    store.removeDependency(from, to, actor);
+    considerAll(engine.removeEdge(from, to));
+    consider(from);
+    pump();
+  }
+
+  /**
+   * {@code beadpool import} through the coordinator: the graph is reloaded and ready beads go out.
+   */
+  public synchronized dev.beadpool.store.ImportResult importFile(
+      java.nio.file.Path file, String actor) throws java.io.IOException {
+    dev.beadpool.store.ImportResult result = store.importFile(file, actor, null);
+    engine = store.loadEngine();
+    for (BeadState ready : engine.ready(SortPolicy.PRIORITY, clock.instant(), 0)) {
+      consider(ready.id());
+    }
+    pump();
+    return result;
+  }
+
+  private Set<String> addToEngine(dev.beadpool.graph.Edge edge) {
+    try {
+      return engine.addEdge(edge);
+    } catch (dev.beadpool.graph.GraphException e) {
+      // why: the store accepted it under the same rules; a disagreement means the graph is stale
+      log.warn(
+          "graph refused {} the store accepted ({}); reloading the graph", edge, e.getMessage());
+      engine = store.loadEngine();
+      return Set.of();
+    }
   }
 
   public synchronized PoolStatus status() {
@@ -470,7 +532,7 @@ public final class Coordinator implements AutoCloseable {
       message.setStringProperty(Properties.BEAD_TITLE, body.title());
       message.setIntProperty(Properties.ATTEMPT, run.attempt());
       message.setLongProperty(Properties.RUN, run.run());
-      message.setStringProperty(Properties.DUPLICATE_ID, body.duplicateId());
+      message.setStringProperty(Properties.DUPLICATE_ID, body.duplicateId(storeId));
       dispatchProducer.setDeliveryDelay(Math.max(0, run.notBefore() - clock.millis()));
       dispatchProducer.send(message, DeliveryMode.PERSISTENT, body.jmsPriority(), 0);
       unpublished.remove(run.run());

@@ -331,6 +331,13 @@ public final class BeadStore implements AutoCloseable {
     return edges;
   }
 
+  /**
+   * A random id made when the store was created: keeps broker duplicate ids apart across stores.
+   */
+  public String storeId() {
+    return config("store_id").orElseThrow(() -> new StoreException(file + " has no store_id"));
+  }
+
   /** The store's revision: bumped by every committed write. */
   public long revision() {
     return read(

@@ -119,7 +119,9 @@ final class Schema {
             failures     INTEGER NOT NULL DEFAULT 0,
             failure_bead TEXT
           )""",
-          "CREATE INDEX budgets_failure_bead ON budgets(failure_bead)");
+          "CREATE INDEX budgets_failure_bead ON budgets(failure_bead)",
+          // why: duplicate-detection ids on a shared broker must not collide across stores
+          "INSERT INTO config(key, value) VALUES ('store_id', lower(hex(randomblob(16))))");
 
   /** Migration {@code i} takes the store from version {@code i} to {@code i + 1}. */
   private static final List<List<String>> MIGRATIONS = List.of(V1, V2);

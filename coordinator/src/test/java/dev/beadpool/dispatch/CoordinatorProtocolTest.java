@@ -293,4 +293,36 @@ class CoordinatorProtocolTest {
             leaseA.beadId(), leaseA.run(), leaseA.leaseId(), "w-1", null, null, null));
     await().atMost(WAIT).until(() -> store.get(leaseA.beadId()).isClosed());
   }
+
+  @Test
+  void aNewStoreOnABrokerThatRanAnotherStoreStillDispatches() throws Exception {
+    Bead first = bead("first store's bead");
+    startCoordinator();
+    takeAndClaim(w1, first);
+    coordinator.close();
+    store.close();
+
+    // a store made afresh, its run numbers starting at 1 again, on the same broker
+    store = BeadStore.open(dir.resolve("other/beads.db"), Clock.systemUTC());
+    // the same bead id again, as when a store is recreated from the same export
+    Bead second =
+        store.create(
+            new NewBead(
+                "same bead, new store",
+                null,
+                null,
+                2,
+                List.of(),
+                null,
+                List.of(),
+                first.id(),
+                null),
+            "test");
+    startCoordinator();
+
+    DispatchMessage d = w2.take(WAIT);
+    assertThat(d).as("not dropped as a duplicate of the other store's run 1").isNotNull();
+    assertThat(d.beadId()).isEqualTo(second.id());
+    assertThat(d.run()).isEqualTo(1);
+  }
 }

@@ -1,0 +1,121 @@
+package dev.beadpool.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.beadpool.api.CoordinatorApi;
+import dev.beadpool.bead.Bead;
+import dev.beadpool.broker.EmbeddedBroker;
+import dev.beadpool.cli.BeadpoolCommand;
+import dev.beadpool.dispatch.Coordinator;
+import dev.beadpool.dispatch.CoordinatorSettings;
+import dev.beadpool.messaging.BrokerSettings;
+import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.NewBead;
+import dev.beadpool.worker.Worker;
+import dev.beadpool.worker.WorkerSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** With a coordinator running, the CLI's writes go through it, so the pool acts on them at once. */
+class CliThroughCoordinatorTest {
+  @TempDir Path dir;
+
+  record Result(int exit, String out, String err) {}
+
+  static Result cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = BeadpoolCommand.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return new Result(cli.execute(args), out.toString(), err.toString());
+  }
+
+  @Test
+  void closingAGateWithTheCliReleasesItsWorkThroughTheRunningCoordinator() throws Exception {
+    Path db = dir.resolve(".beadpool/beads.db");
+    try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
+        BeadStore store = BeadStore.open(db, Clock.systemUTC())) {
+      Bead gate =
+          store.create(
+              new NewBead(
+                  "Approve", null, null, 1, List.of("approval"), null, List.of(), null, null),
+              "t");
+      Bead work =
+          store.create(
+              new NewBead("work", null, null, 2, List.of(), null, List.of(gate.id()), null, null),
+              "t");
+      BrokerSettings settings = BrokerSettings.anonymous(broker.url());
+      try (Coordinator coordinator =
+              new Coordinator(store, CoordinatorSettings.defaults(settings), Clock.systemUTC());
+          Worker worker =
+              new Worker(
+                  WorkerSettings.defaults(settings, "w-1", List.of("/bin/true"))
+                      .withDirs(dir, dir.resolve("logs")),
+                  Clock.systemUTC())) {
+        coordinator.start();
+        worker.start();
+        try (CoordinatorApi api = CoordinatorApi.start(coordinator, db, "127.0.0.1", 0)) {
+          assertThat(dir.resolve(".beadpool/coordinator.json")).exists();
+
+          Result close =
+              cli("close", gate.id(), "--db", db.toString(), "--reason", "approved", "--json");
+
+          assertThat(close.exit()).as(close.err()).isZero();
+          await().atMost(Duration.ofSeconds(20)).until(() -> store.get(work.id()).isClosed());
+
+          Result cycle = cli("dep", "add", gate.id(), work.id(), "--db", db.toString());
+          assertThat(cycle.exit()).isEqualTo(1);
+          assertThat(cycle.err()).contains("cycle");
+          Result missing = cli("close", "nope-1", "--db", db.toString());
+          assertThat(missing.exit()).isEqualTo(1);
+          assertThat(missing.err()).contains("nope-1");
+          Result created = cli("create", "more work", "--db", db.toString(), "--json");
+          assertThat(created.exit()).as(created.err()).isZero();
+          String id = created.out().replaceAll("(?s).*\"id\" *: *\"([^\"]+)\".*", "$1");
+          await().atMost(Duration.ofSeconds(20)).until(() -> store.get(id).isClosed());
+        }
+        assertThat(dir.resolve(".beadpool/coordinator.json")).doesNotExist();
+      }
+    }
+  }
+
+  @Test
+  void aLeftoverOwnerFileOfADeadCoordinatorDoesNotBlockWrites() throws Exception {
+    Path db = dir.resolve(".beadpool/beads.db");
+    String id;
+    try (BeadStore store = BeadStore.open(db, Clock.systemUTC())) {
+      id = store.create(NewBead.titled("x"), "t").id();
+    }
+    Files.writeString(
+        dir.resolve(".beadpool/coordinator.json"),
+        "{\"url\":\"http://127.0.0.1:1\",\"pid\":999999999}");
+
+    Result close = cli("close", id, "--db", db.toString());
+
+    assertThat(close.exit()).as(close.err()).isZero();
+  }
+
+  @Test
+  void anUnreachableServerIsAClearError() {
+    Result r =
+        cli(
+            "close",
+            "x-1",
+            "--server",
+            "http://127.0.0.1:1",
+            "--db",
+            dir.resolve("beads.db").toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("does not answer").doesNotContain("at java.");
+  }
+}
