@@ -11,6 +11,15 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 public record BrokerSettings(String url, String user, String password) {
   public static final String DEFAULT_URL = "tcp://localhost:61616";
 
+  /** Bytes of sends in flight awaiting the broker's confirmation. */
+  static final int CONFIRMATION_WINDOW_BYTES = 1 << 20;
+
+  /** How long the broker keeps a silent client's connection (and its consumers). */
+  public static final long CONNECTION_TTL_MILLIS = 10_000;
+
+  /** How often a client checks, and pings, its connection. */
+  static final long FAILURE_CHECK_MILLIS = 3_000;
+
   public BrokerSettings {
     Objects.requireNonNull(url, "url");
     if (url.isBlank()) {
@@ -39,6 +48,12 @@ public record BrokerSettings(String url, String user, String password) {
     }
     // why: losing the broker should surface quickly so Resilience4j's retry takes over
     factory.setReconnectAttempts(0);
+    // why: sends with a CompletionListener are only asynchronous with a confirmation window
+    factory.setConfirmationWindowSize(CONFIRMATION_WINDOW_BYTES);
+    // why: the broker must notice a crashed process in seconds, not the default minute: until it
+    // does, the dead process's consumers stay registered and messages are routed to them
+    factory.setConnectionTTL(CONNECTION_TTL_MILLIS);
+    factory.setClientFailureCheckPeriod(FAILURE_CHECK_MILLIS);
     return factory;
   }
 

@@ -6,6 +6,7 @@ import dev.beadpool.graph.BeadState;
 import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.graph.SortPolicy;
 import dev.beadpool.messaging.BrokerConnections;
+import dev.beadpool.messaging.BrokerSettings;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.ClaimReply;
 import dev.beadpool.protocol.ClaimRequest;
@@ -19,11 +20,13 @@ import dev.beadpool.store.NewBead;
 import dev.beadpool.store.Run;
 import dev.beadpool.store.RunLedger;
 import dev.beadpool.store.RunState;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -79,6 +82,12 @@ public final class Coordinator implements AutoCloseable {
   /** Committed runs whose dispatch message could not be sent yet (broker trouble). */
   private final Set<Long> unpublished = new LinkedHashSet<>();
 
+  /** Runs committed (or about to be, in a batch) whose dispatch is sent once the store commits. */
+  private final List<Run> outbox = new ArrayList<>();
+
+  /** The graph disagreed with the store inside a batch: rebuild once the batch commits. */
+  private boolean resyncNeeded;
+
   private final TreeSet<BeadState> waiting;
   private final Set<String> waitingIds = new HashSet<>();
 
@@ -92,8 +101,9 @@ public final class Coordinator implements AutoCloseable {
   private Session dispatchSession;
   private MessageProducer dispatchProducer;
   private ScheduledExecutorService timer;
+  private Thread resultThread;
   private boolean started;
-  private boolean stopped;
+  private volatile boolean stopped;
 
   public Coordinator(BeadStore store, CoordinatorSettings settings, Clock clock) {
     this.store = store;
@@ -136,8 +146,10 @@ public final class Coordinator implements AutoCloseable {
     for (Run run : ledger.inFlight()) {
       active.put(run.beadId(), run);
       if (run.state() == RunState.RUNNING) {
-        // why: the worker may be alive; give it a full lease from now to heartbeat again
-        leaseExpiry.put(run.run(), now.plus(settings.lease()));
+        // why: the worker may be alive, and its result may sit with the dead coordinator's consumer
+        // until the broker drops that connection: a full lease from then before giving up on it
+        leaseExpiry.put(
+            run.run(), now.plus(settings.lease()).plusMillis(BrokerSettings.CONNECTION_TTL_MILLIS));
       } else {
         unpublished.add(run.run());
       }
@@ -148,15 +160,19 @@ public final class Coordinator implements AutoCloseable {
       consider(ready.id());
     }
     pump();
+    flushOutbox();
 
-    Session claims = connection.createSession(true, Session.SESSION_TRANSACTED);
+    // why auto-acknowledge: claims are non-persistent and idempotent; one lost in a crash times out
+    // on the worker, which hands the dispatch back and claims again (and gets the same lease)
+    Session claims = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    MessageProducer replies = claims.createProducer(null);
     claims
         .createConsumer(claims.createQueue(Addresses.CLAIMS))
-        .setMessageListener(m -> onClaim(claims, m));
+        .setMessageListener(m -> onClaim(claims, replies, m));
     Session results = connection.createSession(true, Session.SESSION_TRANSACTED);
-    results
-        .createConsumer(results.createQueue(Addresses.RESULTS))
-        .setMessageListener(m -> onResult(results, m));
+    MessageConsumer resultConsumer = results.createConsumer(results.createQueue(Addresses.RESULTS));
+    resultThread = new Thread(() -> resultLoop(results, resultConsumer), "coordinator-results");
+    resultThread.setDaemon(true);
     Session heartbeats = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     heartbeats
         .createConsumer(heartbeats.createQueue(Addresses.HEARTBEATS))
@@ -172,6 +188,7 @@ public final class Coordinator implements AutoCloseable {
     long every = settings.leaseCheck().toMillis();
     timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
     connection.start();
+    resultThread.start();
     log.info(
         "coordinator started: {} ready, {} dispatched",
         waiting.size() + active.size(),
@@ -189,6 +206,7 @@ public final class Coordinator implements AutoCloseable {
   public synchronized Bead close(String id, String reason, boolean force, String actor) {
     Bead bead = store.close(id, reason, force, actor);
     afterChange(bead);
+    flushOutbox();
     return bead;
   }
 
@@ -201,6 +219,7 @@ public final class Coordinator implements AutoCloseable {
     }
     consider(bead.id());
     pump();
+    flushOutbox();
     return bead;
   }
 
@@ -212,6 +231,7 @@ public final class Coordinator implements AutoCloseable {
       bead = store.update(id, update, actor);
     }
     afterChange(bead);
+    flushOutbox();
     return bead;
   }
 
@@ -220,6 +240,7 @@ public final class Coordinator implements AutoCloseable {
     store.addDependency(from, to, type, actor);
     considerAll(addToEngine(new dev.beadpool.graph.Edge(from, to, type, null)));
     pump();
+    flushOutbox();
   }
 
   /** {@code beadpool dep remove} through the coordinator: may release the dependent. */
@@ -228,6 +249,7 @@ public final class Coordinator implements AutoCloseable {
     considerAll(engine.removeEdge(from, to));
     consider(from);
     pump();
+    flushOutbox();
   }
 
   /**
@@ -241,6 +263,7 @@ public final class Coordinator implements AutoCloseable {
       consider(ready.id());
     }
     pump();
+    flushOutbox();
     return result;
   }
 
@@ -250,8 +273,10 @@ public final class Coordinator implements AutoCloseable {
     } catch (dev.beadpool.graph.GraphException e) {
       // why: the store accepted it under the same rules; a disagreement means the graph is stale
       log.warn(
-          "graph refused {} the store accepted ({}); reloading the graph", edge, e.getMessage());
-      engine = store.loadEngine();
+          "graph refused {} the store accepted ({}); rebuilding from the store",
+          edge,
+          e.getMessage());
+      resyncNeeded = true;
       return Set.of();
     }
   }
@@ -284,7 +309,7 @@ public final class Coordinator implements AutoCloseable {
 
   // ---- messages --------------------------------------------------------------------------------
 
-  private void onClaim(Session session, Message message) {
+  private void onClaim(Session session, MessageProducer replies, Message message) {
     try {
       ClaimRequest request = Wire.decode(body(message), ClaimRequest.class);
       ClaimReply reply = claim(request);
@@ -295,15 +320,18 @@ public final class Coordinator implements AutoCloseable {
         answer.setStringProperty(Properties.TYPE, "claim-reply");
         answer.setStringProperty(Properties.BEAD_ID, reply.beadId());
         answer.setLongProperty(Properties.RUN, reply.run());
-        try (MessageProducer producer = session.createProducer(replyTo)) {
-          producer.send(answer, DeliveryMode.NON_PERSISTENT, Message.DEFAULT_PRIORITY, 0);
-        }
+        replies.send(replyTo, answer, DeliveryMode.NON_PERSISTENT, Message.DEFAULT_PRIORITY, 0);
       }
-      session.commit();
     } catch (Wire.WireException e) {
-      deadLetter(session, message, Addresses.CLAIMS, e.getMessage());
+      try {
+        deadLetterInBatch(session, message, Addresses.CLAIMS, e.getMessage());
+      } catch (JMSException sendFailed) {
+        log.warn(
+            "poison claim {} could not be dead-lettered: {}", id(message), sendFailed.toString());
+      }
     } catch (Exception e) {
-      rollback(session, message, Addresses.CLAIMS, e);
+      // why: the worker's claim times out and it asks again; nothing to redeliver here
+      log.warn("claim {} not answered: {}", id(message), e.toString(), e);
     }
   }
 
@@ -343,19 +371,74 @@ public final class Coordinator implements AutoCloseable {
                 pump();
               });
     }
+    flushOutbox();
     return ClaimReply.refused(request.beadId(), request.run(), decision.reason());
   }
 
-  private void onResult(Session session, Message message) {
-    try {
-      RunResult result = Wire.decode(body(message), RunResult.class);
-      applyResult(result);
-      session.commit();
-    } catch (Wire.WireException e) {
-      deadLetter(session, message, Addresses.RESULTS, e.getMessage());
-    } catch (Exception e) {
-      rollback(session, message, Addresses.RESULTS, e);
+  /** Results applied per broker transaction, at most. */
+  static final int RESULT_BATCH = 64;
+
+  /**
+   * Takes the results that are there (up to {@link #RESULT_BATCH}), applies them in one store
+   * transaction, publishes what they released, then acknowledges them to the broker.
+   *
+   * <p>why batches: every commit, the store's and the broker's, waits for a sync of its disk, which
+   * capped the pool at one result per sync. A crash between the store's commit and the broker's
+   * leaves results to be redelivered; they are then no longer for a running run, so they change
+   * nothing.
+   */
+  private void resultLoop(Session session, MessageConsumer consumer) {
+    while (!stopped) {
+      int taken = 0;
+      try {
+        List<RunResult> results = new ArrayList<>();
+        Message message = consumer.receive(250);
+        while (message != null) {
+          taken++;
+          try {
+            results.add(Wire.decode(body(message), RunResult.class));
+          } catch (Wire.WireException e) {
+            deadLetterInBatch(session, message, Addresses.RESULTS, e.getMessage());
+          }
+          message = taken < RESULT_BATCH ? consumer.receiveNoWait() : null;
+        }
+        if (!results.isEmpty()) {
+          applyResults(results);
+        }
+        if (taken > 0) {
+          session.commit();
+        }
+      } catch (Exception e) {
+        if (stopped) {
+          return;
+        }
+        log.warn("results not processed, they will be redelivered: {}", e.toString(), e);
+        try {
+          session.rollback();
+        } catch (JMSException rollbackFailed) {
+          log.warn("rollback failed", rollbackFailed);
+        }
+      }
     }
+  }
+
+  /**
+   * Applies a batch of results in one store transaction (one fsync), then publishes what they
+   * released. If the transaction fails, memory is rebuilt from the store and the results are
+   * redelivered.
+   */
+  private synchronized void applyResults(List<RunResult> results) {
+    try {
+      store.batch(
+          () -> {
+            results.forEach(this::applyResult);
+            return null;
+          });
+    } catch (RuntimeException e) {
+      resync();
+      throw e;
+    }
+    flushOutbox();
   }
 
   private synchronized void applyResult(RunResult result) {
@@ -435,7 +518,13 @@ public final class Coordinator implements AutoCloseable {
             bead.id(),
             settings.maxAttempts(),
             decision.failureBead());
-        engine = store.loadEngine();
+        // why: inside a batch, fresh readers cannot see the failure bead yet; update in place
+        Bead failure = store.get(decision.failureBead());
+        engine.put(BeadState.of(failure));
+        addToEngine(
+            new dev.beadpool.graph.Edge(
+                bead.id(), failure.id(), dev.beadpool.bead.DependencyType.BLOCKS, null));
+        engine.put(BeadState.of(bead));
       }
       case RELEASED -> {
         engine.put(BeadState.of(bead));
@@ -517,7 +606,49 @@ public final class Coordinator implements AutoCloseable {
   private void dispatch(String beadId, long delayMillis) {
     Run run = ledger.dispatch(beadId, clock.millis() + delayMillis);
     active.put(beadId, run);
-    publish(run);
+    outbox.add(run);
+  }
+
+  /** Publishes what was dispatched, after the store committed it. */
+  private void flushOutbox() {
+    if (resyncNeeded) {
+      resyncNeeded = false;
+      resync();
+    }
+    List<Run> runs = List.copyOf(outbox);
+    outbox.clear();
+    runs.forEach(this::publish);
+  }
+
+  /**
+   * Rebuilds everything in memory from the store: after a batch that rolled back, memory may hold
+   * changes the store does not. In-flight runs not yet claimed are published again (the broker
+   * drops the ones it already has).
+   */
+  private void resync() {
+    log.warn("rebuilding the coordinator's state from the store");
+    outbox.clear();
+    engine = store.loadEngine();
+    active.clear();
+    waiting.clear();
+    waitingIds.clear();
+    Instant now = clock.instant();
+    Set<Long> running = new HashSet<>();
+    for (Run run : ledger.inFlight()) {
+      active.put(run.beadId(), run);
+      if (run.state() == RunState.RUNNING) {
+        running.add(run.run());
+        leaseExpiry.putIfAbsent(run.run(), now.plus(settings.lease()));
+      } else {
+        unpublished.add(run.run());
+      }
+    }
+    leaseExpiry.keySet().retainAll(running);
+    for (BeadState ready : engine.ready(SortPolicy.PRIORITY, now, 0)) {
+      consider(ready.id());
+    }
+    republish();
+    pump();
   }
 
   private void publish(Run run) {
@@ -534,8 +665,30 @@ public final class Coordinator implements AutoCloseable {
       message.setLongProperty(Properties.RUN, run.run());
       message.setStringProperty(Properties.DUPLICATE_ID, body.duplicateId(storeId));
       dispatchProducer.setDeliveryDelay(Math.max(0, run.notBefore() - clock.millis()));
-      dispatchProducer.send(message, DeliveryMode.PERSISTENT, body.jmsPriority(), 0);
+      // why: asynchronous, so the coordinator does not wait for the broker's journal; the run is
+      // committed already, and a send the broker refuses is published again by the timer
       unpublished.remove(run.run());
+      dispatchProducer.send(
+          message,
+          DeliveryMode.PERSISTENT,
+          body.jmsPriority(),
+          0,
+          new CompletionListener() {
+            @Override
+            public void onCompletion(Message sent) {}
+
+            @Override
+            public void onException(Message failed, Exception e) {
+              synchronized (Coordinator.this) {
+                unpublished.add(run.run());
+              }
+              log.warn(
+                  "dispatch of bead={} run={} refused by the broker ({}); sending it again",
+                  run.beadId(),
+                  run.run(),
+                  e.toString());
+            }
+          });
       log.info("dispatched bead={} run={} attempt={}", run.beadId(), run.run(), run.attempt());
     } catch (JMSException | RuntimeException e) {
       // why: the run is committed; the timer publishes it again once the broker answers
@@ -577,6 +730,7 @@ public final class Coordinator implements AutoCloseable {
       }
       republish();
       pump();
+      flushOutbox();
     } catch (Throwable t) {
       log.error("lease check failed; will try again", t);
     }
@@ -602,29 +756,35 @@ public final class Coordinator implements AutoCloseable {
   /** A message that can never be processed: to the dead-letter queue at once, with the reason. */
   private void deadLetter(Session session, Message message, String queue, String reason) {
     try {
-      try (MessageProducer producer =
-          session.createProducer(session.createQueue(Addresses.DEAD_LETTER))) {
-        Message copy =
-            message instanceof TextMessage text
-                ? session.createTextMessage(text.getText())
-                : session.createMessage();
-        copy.setStringProperty(Properties.DEAD_LETTER_REASON, queue + ": " + reason);
-        copy.setStringProperty("bpOriginalMessageId", id(message));
-        producer.send(copy);
-      }
+      deadLetterInBatch(session, message, queue, reason);
       session.commit();
-      synchronized (this) {
-        deadLettered++;
-      }
-      log.error(
-          "poison message {} on {} moved to {}: {}",
-          id(message),
-          queue,
-          Addresses.DEAD_LETTER,
-          reason);
     } catch (JMSException e) {
       rollback(session, message, queue, e);
     }
+  }
+
+  /** Sends a poison message to the dead-letter queue in the session's transaction. */
+  private void deadLetterInBatch(Session session, Message message, String queue, String reason)
+      throws JMSException {
+    try (MessageProducer producer =
+        session.createProducer(session.createQueue(Addresses.DEAD_LETTER))) {
+      Message copy =
+          message instanceof TextMessage text
+              ? session.createTextMessage(text.getText())
+              : session.createMessage();
+      copy.setStringProperty(Properties.DEAD_LETTER_REASON, queue + ": " + reason);
+      copy.setStringProperty("bpOriginalMessageId", id(message));
+      producer.send(copy);
+    }
+    synchronized (this) {
+      deadLettered++;
+    }
+    log.error(
+        "poison message {} on {} moved to {}: {}",
+        id(message),
+        queue,
+        Addresses.DEAD_LETTER,
+        reason);
   }
 
   private static void rollback(Session session, Message message, String queue, Exception cause) {

@@ -54,6 +54,7 @@ public final class BeadStore implements AutoCloseable {
   private final Connection connection;
   private final Clock clock;
   private boolean closed;
+  private int transactionDepth;
 
   private BeadStore(Path file, Connection connection, Clock clock) {
     this.file = file;
@@ -115,8 +116,17 @@ public final class BeadStore implements AutoCloseable {
   /** Runs {@code work} in one transaction: committed whole, or rolled back whole. */
   synchronized <T> T inTransaction(Work<T> work) {
     ensureOpen();
+    if (transactionDepth > 0) {
+      // why: inside a caller's transaction (a batch), join it: it commits or rolls back whole
+      try {
+        return work.run(connection);
+      } catch (SQLException e) {
+        throw new StoreException("bead store " + file + ": " + e.getMessage(), e);
+      }
+    }
     try {
       connection.setAutoCommit(false);
+      transactionDepth++;
       try {
         T result = work.run(connection);
         try (PreparedStatement bump =
@@ -130,11 +140,20 @@ public final class BeadStore implements AutoCloseable {
         connection.rollback();
         throw e;
       } finally {
+        transactionDepth--;
         connection.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw new StoreException("bead store " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Runs several store operations as one transaction: each operation inside joins it, and it
+   * commits (one fsync) or rolls back whole. For batches, such as a burst of results.
+   */
+  public <T> T batch(java.util.function.Supplier<T> operations) {
+    return inTransaction(c -> operations.get());
   }
 
   synchronized <T> T read(Work<T> work) {

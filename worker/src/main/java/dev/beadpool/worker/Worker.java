@@ -16,6 +16,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -177,6 +178,7 @@ public final class Worker implements AutoCloseable {
       TemporaryQueue replies = session.createTemporaryQueue();
       MessageConsumer replyConsumer = session.createConsumer(replies);
       while (!stopping) {
+        resendRefusedResults(session, producer);
         if (!breaker.tryAcquirePermission()) {
           sleep(POLL_MILLIS);
           continue;
@@ -257,10 +259,12 @@ public final class Worker implements AutoCloseable {
     request.setStringProperty(Properties.BEAD_ID, dispatch.beadId());
     request.setLongProperty(Properties.RUN, dispatch.run());
     request.setStringProperty(Properties.WORKER, settings.id());
+    // why: a claim need not survive a broker restart: unanswered, it times out and the dispatch is
+    // handed back and claimed again; the coordinator answers a repeated claim the same way
     producer.send(
         session.createQueue(Addresses.CLAIMS),
         request,
-        DeliveryMode.PERSISTENT,
+        DeliveryMode.NON_PERSISTENT,
         Message.DEFAULT_PRIORITY,
         0);
     long deadline = System.currentTimeMillis() + settings.claimTimeout().toMillis();
@@ -374,19 +378,57 @@ public final class Worker implements AutoCloseable {
     return "exit code " + agent.exitCode();
   }
 
+  /** Results the broker refused to take asynchronously, sent again by their slot. */
+  private final java.util.Queue<RunResult> refused =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /**
+   * Sends a result without waiting for the broker's journal: the slot takes its next bead at once.
+   * A send the broker refuses comes back through {@link #refused} and is sent again, synchronously
+   * with retries, by the slot before its next bead; if the worker dies first, the lease expires and
+   * the bead runs again: nothing is lost, only time.
+   */
   private void send(Session session, MessageProducer producer, RunResult result) {
+    try {
+      producer.send(
+          session.createQueue(Addresses.RESULTS),
+          resultMessage(session, result),
+          DeliveryMode.PERSISTENT,
+          Message.DEFAULT_PRIORITY,
+          0,
+          new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {}
+
+            @Override
+            public void onException(Message message, Exception e) {
+              log.warn(
+                  "bead={} run={} worker={} result refused by the broker ({}); sending it again",
+                  result.beadId(),
+                  result.run(),
+                  settings.id(),
+                  e.toString());
+              refused.add(result);
+            }
+          });
+    } catch (JMSException e) {
+      sendWithRetry(session, producer, result);
+    }
+  }
+
+  private void resendRefusedResults(Session session, MessageProducer producer) {
+    for (RunResult result; (result = refused.poll()) != null; ) {
+      sendWithRetry(session, producer, result);
+    }
+  }
+
+  private void sendWithRetry(Session session, MessageProducer producer, RunResult result) {
     try {
       sendRetry.executeCallable(
           () -> {
-            TextMessage message = session.createTextMessage(Wire.encode(result));
-            message.setStringProperty(Properties.TYPE, "result");
-            message.setStringProperty(Properties.BEAD_ID, result.beadId());
-            message.setLongProperty(Properties.RUN, result.run());
-            message.setStringProperty(Properties.WORKER, settings.id());
-            message.setStringProperty(Properties.DUPLICATE_ID, result.duplicateId());
             producer.send(
                 session.createQueue(Addresses.RESULTS),
-                message,
+                resultMessage(session, result),
                 DeliveryMode.PERSISTENT,
                 Message.DEFAULT_PRIORITY,
                 0);
@@ -401,6 +443,16 @@ public final class Worker implements AutoCloseable {
           settings.id(),
           e.toString());
     }
+  }
+
+  private TextMessage resultMessage(Session session, RunResult result) throws JMSException {
+    TextMessage message = session.createTextMessage(Wire.encode(result));
+    message.setStringProperty(Properties.TYPE, "result");
+    message.setStringProperty(Properties.BEAD_ID, result.beadId());
+    message.setLongProperty(Properties.RUN, result.run());
+    message.setStringProperty(Properties.WORKER, settings.id());
+    message.setStringProperty(Properties.DUPLICATE_ID, result.duplicateId());
+    return message;
   }
 
   private void deadLetter(Session session, MessageProducer producer, Message message, String reason)
