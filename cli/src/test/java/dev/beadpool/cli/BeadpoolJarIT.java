@@ -172,4 +172,46 @@ class BeadpoolJarIT {
         .contains("19 closed");
     assertThat(new String(err, StandardCharsets.UTF_8)).contains("approving demo-gate");
   }
+
+  @Test
+  void upRunsAnExportToTheEndAndSaysWhetherFailureBeadsWait() throws Exception {
+    Path export = dir.resolve("work.jsonl");
+    Files.writeString(
+        export,
+        """
+        {"id":"up-1","title":"first","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"up-2","title":"second","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"up-2","depends_on_id":"up-1","type":"blocks","created_at":"2026-01-01T00:00:00Z"}]}
+        """);
+    Run ok =
+        run(
+            "up",
+            "--db",
+            dir.resolve("ok/.beadpool/beads.db").toString(),
+            "--import",
+            export.toString(),
+            "--agent-command",
+            "[\"/bin/true\"]",
+            "--until-idle",
+            "--workers",
+            "2");
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    assertThat(ok.err()).contains("closed 2");
+
+    Run failing =
+        run(
+            "up",
+            "--db",
+            dir.resolve("failing/.beadpool/beads.db").toString(),
+            "--import",
+            export.toString(),
+            "--agent-command",
+            "[\"/bin/false\"]",
+            "--until-idle",
+            "--retry-delay",
+            "100ms",
+            "--max-attempts",
+            "2");
+    assertThat(failing.exit()).as(failing.err()).isEqualTo(1);
+    assertThat(failing.err()).contains("waiting for a human: ").contains("FAILURE: ");
+  }
 }

@@ -91,6 +91,9 @@ public final class Coordinator implements AutoCloseable {
   private final TreeSet<BeadState> waiting;
   private final Set<String> waitingIds = new HashSet<>();
 
+  /** When each worker was last heard from. */
+  private final Map<String, Instant> workersSeen = new HashMap<>();
+
   private long closed;
   private long retried;
   private long failureBeads;
@@ -292,6 +295,13 @@ public final class Coordinator implements AutoCloseable {
       }
     }
     running.sort(null);
+    Instant recent = clock.instant().minus(settings.lease());
+    List<String> workers =
+        workersSeen.entrySet().stream()
+            .filter(e -> e.getValue().isAfter(recent))
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
     return new PoolStatus(
         waitingIds.size(),
         dispatched,
@@ -300,7 +310,8 @@ public final class Coordinator implements AutoCloseable {
         retried,
         failureBeads,
         staleResults,
-        deadLettered);
+        deadLettered,
+        workers);
   }
 
   public RunLedger ledger() {
@@ -336,6 +347,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private synchronized ClaimReply claim(ClaimRequest request) {
+    workersSeen.put(request.worker(), clock.instant());
     RunLedger.ClaimDecision decision =
         ledger.claim(
             request.beadId(), request.run(), request.worker(), UUID.randomUUID().toString());
@@ -475,6 +487,9 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private synchronized void heartbeat(Heartbeat beat) {
+    if (beat.worker() != null) {
+      workersSeen.put(beat.worker(), clock.instant());
+    }
     Run run = active.get(beat.beadId());
     if (run != null
         && run.run() == beat.run()

@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param waiting dispatchable beads held back by max-in-flight
  * @param staleResults results rejected because their lease was not current
+ * @param workers workers heard from (a claim or a heartbeat) within the last lease
  */
 public record PoolStatus(
     int waiting,
@@ -16,7 +17,8 @@ public record PoolStatus(
     long retried,
     long failureBeads,
     long staleResults,
-    long deadLettered) {
+    long deadLettered,
+    List<String> workers) {
 
   /** Nothing waiting, dispatched or running. */
   public boolean idle() {
