@@ -21,6 +21,52 @@ final class DepCommand implements Runnable {
     throw new CliUsageException("dep needs a subcommand: add or remove");
   }
 
+  /**
+   * Adds or removes an edge: through the coordinator that owns the store if one runs, else on the
+   * store; then bd's output.
+   */
+  static int change(
+      BaseCommand command,
+      StoreOptions store,
+      ActorOption actor,
+      String op,
+      String from,
+      String to,
+      String type) {
+    var remote = store.coordinator();
+    if (remote.isPresent()) {
+      var body =
+          dev.beadpool.bead.Json.MAPPER
+              .createObjectNode()
+              .put("op", op)
+              .put("from", from)
+              .put("to", to)
+              .put("actor", actor.resolve());
+      if (type != null) {
+        body.put("type", type);
+      }
+      remote.get().post("dep", body);
+    } else {
+      try (BeadStore beads = store.openExisting()) {
+        if (op.equals("add")) {
+          beads.addDependency(from, to, type, actor.resolve());
+        } else {
+          beads.removeDependency(from, to, actor.resolve());
+        }
+      }
+    }
+    boolean added = op.equals("add");
+    if (command.json) {
+      Output.json(command.out(), result(added ? "added" : "removed", from, to, type));
+    } else if (added) {
+      command.out().printf("✓ Added dependency: %s depends on %s (%s)%n", from, to, type);
+    } else {
+      command.out().printf("✓ Removed dependency: %s no longer depends on %s%n", from, to);
+    }
+    command.out().flush();
+    return ExitCodes.OK;
+  }
+
   /** bd's {@code dep add --json} output: a map, so keys in alphabetical order. */
   static ObjectNode result(String status, String from, String to, String type) {
     ObjectNode node = Json.MAPPER.createObjectNode();
@@ -57,31 +103,7 @@ final class DepCommand implements Runnable {
 
     @Override
     public Integer call() {
-      var remote = store.coordinator();
-      if (remote.isPresent()) {
-        remote
-            .get()
-            .post(
-                "dep",
-                dev.beadpool.bead.Json.MAPPER
-                    .createObjectNode()
-                    .put("op", "add")
-                    .put("from", from)
-                    .put("to", to)
-                    .put("type", type)
-                    .put("actor", actor.resolve()));
-      } else {
-        try (BeadStore beads = store.openExisting()) {
-          beads.addDependency(from, to, type, actor.resolve());
-        }
-      }
-      if (json) {
-        Output.json(out(), result("added", from, to, type));
-      } else {
-        out().printf("✓ Added dependency: %s depends on %s (%s)%n", from, to, type);
-        out().flush();
-      }
-      return ExitCodes.OK;
+      return change(this, store, actor, "add", from, to, type);
     }
   }
 
@@ -104,30 +126,7 @@ final class DepCommand implements Runnable {
 
     @Override
     public Integer call() {
-      var remote = store.coordinator();
-      if (remote.isPresent()) {
-        remote
-            .get()
-            .post(
-                "dep",
-                dev.beadpool.bead.Json.MAPPER
-                    .createObjectNode()
-                    .put("op", "remove")
-                    .put("from", from)
-                    .put("to", to)
-                    .put("actor", actor.resolve()));
-      } else {
-        try (BeadStore beads = store.openExisting()) {
-          beads.removeDependency(from, to, actor.resolve());
-        }
-      }
-      if (json) {
-        Output.json(out(), result("removed", from, to, null));
-      } else {
-        out().printf("✓ Removed dependency: %s no longer depends on %s%n", from, to);
-        out().flush();
-      }
-      return ExitCodes.OK;
+      return change(this, store, actor, "remove", from, to, null);
     }
   }
 }

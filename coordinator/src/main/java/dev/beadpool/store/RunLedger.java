@@ -393,7 +393,7 @@ public final class RunLedger {
             last.beadId());
     String summary =
         error != null && !error.isBlank()
-            ? error.strip().lines().findFirst().orElse("")
+            ? firstLine(error)
             : exitCode != null ? "exit code " + exitCode : "agent failed";
     if (summary.length() > 60) {
       summary = summary.substring(0, 59) + "…";
@@ -422,7 +422,7 @@ public final class RunLedger {
           .append(a.state().name().toLowerCase())
           .append(a.exitCode() == null ? "" : ", exit " + a.exitCode())
           .append(a.endedAt() == null ? "" : ", " + a.endedAt())
-          .append(a.error() == null ? "" : ": " + a.error().strip().lines().findFirst().orElse(""))
+          .append(a.error() == null ? "" : ": " + firstLine(a.error()))
           .append(a.logPath() == null ? "" : " (log " + a.logPath() + ")")
           .append('\n');
     }
@@ -491,6 +491,10 @@ public final class RunLedger {
       st.setLong(7, run.run());
       st.executeUpdate();
     }
+  }
+
+  private static String firstLine(String text) {
+    return text.strip().lines().findFirst().orElse("");
   }
 
   private String now() {
