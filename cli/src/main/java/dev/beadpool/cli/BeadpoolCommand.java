@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       CloseCommand.class,
       DoctorCommand.class,
       CoordinatorCommand.class,
+      StatusCommand.class,
       WorkerCommand.class,
       BrokerCommand.class,
       UpCommand.class,

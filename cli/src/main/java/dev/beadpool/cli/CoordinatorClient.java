@@ -59,13 +59,21 @@ final class CoordinatorClient {
     return base.toString();
   }
 
+  JsonNode get(String endpoint) {
+    return send(
+        HttpRequest.newBuilder(base.resolve("api/" + endpoint)).timeout(TIMEOUT).GET().build());
+  }
+
   JsonNode post(String endpoint, ObjectNode body) {
-    HttpRequest request =
+    return send(
         HttpRequest.newBuilder(base.resolve("api/" + endpoint))
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(Json.compact(body)))
-            .build();
+            .build());
+  }
+
+  private JsonNode send(HttpRequest request) {
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

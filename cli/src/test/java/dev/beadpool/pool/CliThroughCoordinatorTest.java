@@ -79,6 +79,9 @@ class CliThroughCoordinatorTest {
           Result missing = cli("close", "nope-1", "--db", db.toString());
           assertThat(missing.exit()).isEqualTo(1);
           assertThat(missing.err()).contains("nope-1");
+          Result status = cli("status", "--db", db.toString());
+          assertThat(status.exit()).as(status.err()).isZero();
+          assertThat(status.out()).contains("workers: w-1").contains("1 closed");
           Result created = cli("create", "more work", "--db", db.toString(), "--json");
           assertThat(created.exit()).as(created.err()).isZero();
           String id = created.out().replaceAll("(?s).*\"id\" *: *\"([^\"]+)\".*", "$1");
@@ -117,5 +120,12 @@ class CliThroughCoordinatorTest {
             dir.resolve("beads.db").toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("does not answer").doesNotContain("at java.");
+  }
+
+  @Test
+  void statusWithoutACoordinatorSaysHowToStartOne() {
+    Result r = cli("status", "--db", dir.resolve("none/.beadpool/beads.db").toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("no coordinator is running").contains("beadpool coordinator");
   }
 }
