@@ -27,6 +27,16 @@ final class WorkerCommand extends BaseCommand {
                   options.settings(broker.settings(), Path.of("").toAbsolutePath()),
                   Clock.systemUTC()));
       worker.start();
+      // why: stopped after the worker's slots are told (services stop in reverse), so the user sees
+      // it
+      services.add(
+          () -> {
+            err()
+                .printf(
+                    "worker stopping: %d agent(s) running get %s to finish, then are released%n",
+                    worker.runningCount(), options.grace);
+            err().flush();
+          });
       err().println("worker running with broker " + broker.url + " (Ctrl-C to stop)");
       err().flush();
       services.awaitShutdown();

@@ -240,4 +240,85 @@ class ClusterIT {
     assertThat(slowStarts).as("the killed bead ran again").hasSizeGreaterThanOrEqualTo(2);
     assertThat(slowStarts.get(slowStarts.size() - 1)[2]).isNotEqualTo(victim);
   }
+
+  @Test
+  void aWorkerStoppedWithSigtermReleasesItsBeadForImmediateReDispatch() throws Exception {
+    Path agent = dir.resolve("agent.sh");
+    Files.writeString(agent, AGENT);
+    Path issues = dir.resolve("issues.jsonl");
+    Files.writeString(
+        issues,
+        "{\"id\":\"term-1\",\"title\":\"slow bead\",\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"}\n");
+    Path db = dir.resolve(".beadpool/beads.db");
+    assertThat(start("import", "import", "--db", db.toString(), issues.toString()).waitFor())
+        .isZero();
+    int port = freePort();
+    String broker = "tcp://127.0.0.1:" + port;
+    start(
+        "broker",
+        "broker",
+        "--port",
+        Integer.toString(port),
+        "--data",
+        dir.resolve("broker").toString());
+    // a long lease: a release must not wait for it
+    start(
+        "coordinator-1",
+        "coordinator",
+        "--db",
+        db.toString(),
+        "--broker",
+        broker,
+        "--lease",
+        "5m",
+        "--http-port",
+        "0");
+    String agentJson = "[\"/bin/sh\",\"" + agent + "\",\"" + dir.resolve("ledger.txt") + "\"]";
+    Process first =
+        start(
+            "w-1",
+            "worker",
+            "--broker",
+            broker,
+            "--id",
+            "w-1",
+            "--agent-command",
+            agentJson,
+            "--heartbeat",
+            "500ms",
+            "--grace",
+            "1s",
+            "--logs",
+            dir.resolve("logs/w-1").toString());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> ledger().stream().anyMatch(l -> l[0].equals("start")));
+
+    first.destroy(); // SIGTERM
+    assertThat(first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    start(
+        "w-2",
+        "worker",
+        "--broker",
+        broker,
+        "--id",
+        "w-2",
+        "--agent-command",
+        agentJson,
+        "--heartbeat",
+        "500ms",
+        "--logs",
+        dir.resolve("logs/w-2").toString());
+
+    try (BeadStore store = BeadStore.open(db, Clock.systemUTC())) {
+      // well inside the 5 minute lease: the bead was released, not expired
+      await().atMost(Duration.ofSeconds(60)).until(() -> store.get("term-1").isClosed());
+      assertThat(new dev.beadpool.store.RunLedger(store).runs("term-1"))
+          .extracting(r -> r.state() + " " + r.worker() + " " + r.attempt())
+          .containsExactly("RELEASED w-1 1", "SUCCEEDED w-2 1");
+    }
+    assertThat(ledger())
+        .extracting(l -> l[0] + " " + l[2])
+        .contains("start w-1", "start w-2", "done w-2");
+  }
 }
