@@ -47,6 +47,13 @@ class ClusterIT {
   @TempDir Path dir;
   final List<Process> processes = new ArrayList<>();
 
+  String testName = "test";
+
+  @org.junit.jupiter.api.BeforeEach
+  void name(org.junit.jupiter.api.TestInfo info) {
+    testName = info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test");
+  }
+
   @AfterEach
   void killAll() throws IOException {
     for (Process p : processes) {
@@ -54,7 +61,7 @@ class ClusterIT {
       p.destroyForcibly();
     }
     // why: when this fails in CI, the processes' own logs say why
-    Path keep = Path.of("target", "cluster-logs");
+    Path keep = Path.of("target", "cluster-logs", testName);
     Files.createDirectories(keep);
     try (var logs = Files.list(dir)) {
       for (Path log :
@@ -234,7 +241,24 @@ class ClusterIT {
             .filter(l -> l[0].equals("done"))
             .collect(Collectors.groupingBy(l -> l[1], Collectors.counting()));
     assertThat(done).hasSize(BEADS);
-    assertThat(done.values()).allMatch(n -> n == 1);
+    // why: agents run at least once, beads close exactly once (checked above). An agent that
+    // finished on the crashed worker just before the kill, its result not yet with the broker,
+    // runs again; every other bead's agent ran exactly once.
+    java.util.Set<String> onVictim =
+        ledger().stream()
+            .filter(l -> l[2].equals(victim))
+            .map(l -> l[1])
+            .collect(Collectors.toSet());
+    done.forEach(
+        (bead, n) -> {
+          if (onVictim.contains(bead)) {
+            assertThat(n)
+                .as("completions of %s, which ran on the crashed worker", bead)
+                .isBetween(1L, 2L);
+          } else {
+            assertThat(n).as("completions of %s", bead).isEqualTo(1L);
+          }
+        });
     List<String[]> slowStarts =
         ledger().stream().filter(l -> l[0].equals("start") && l[1].equals(SLOW)).toList();
     assertThat(slowStarts).as("the killed bead ran again").hasSizeGreaterThanOrEqualTo(2);
