@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
  * BEADPOOL_BROKER_PASSWORD}), so it never shows in a process list or a log.
  */
 final class BrokerOptions {
-  static final String PASSWORD_ENV = "BEADPOOL_BROKER_PASSWORD";
+  static final String PASSWORD_ENV = BrokerSettings.PASSWORD_ENV;
 
   @Option(
       names = "--broker",

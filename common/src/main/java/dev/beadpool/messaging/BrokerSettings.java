@@ -11,6 +11,9 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 public record BrokerSettings(String url, String user, String password) {
   public static final String DEFAULT_URL = "tcp://localhost:61616";
 
+  /** The broker password's environment variable: the only place it is read from. */
+  public static final String PASSWORD_ENV = "BEADPOOL_BROKER_PASSWORD";
+
   /** Bytes of sends in flight awaiting the broker's confirmation. */
   static final int CONFIRMATION_WINDOW_BYTES = 1 << 20;
 

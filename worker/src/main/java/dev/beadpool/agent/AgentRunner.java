@@ -73,6 +73,8 @@ public final class AgentRunner {
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
     Map<String, String> env = builder.environment();
+    // why: the agent runs text written by agents and humans; it must not hold the broker's password
+    env.remove(BrokerSettings.PASSWORD_ENV);
     env.put("BEAD_ID", context.beadId());
     env.put("BEAD_TITLE", bead.path("title").asText(""));
     env.put("BEAD_PRIORITY", bead.path("priority").asText("2"));
