@@ -2,6 +2,7 @@ package dev.beadpool.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beadpool.bead.Json;
+import dev.beadpool.messaging.BrokerSettings;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
