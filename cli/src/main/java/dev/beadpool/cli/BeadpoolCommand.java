@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       DoctorCommand.class,
       CoordinatorCommand.class,
       StatusCommand.class,
+      RunsCommand.class,
       WorkerCommand.class,
       BrokerCommand.class,
       UpCommand.class,

@@ -79,6 +79,14 @@ class CliThroughCoordinatorTest {
           Result missing = cli("close", "nope-1", "--db", db.toString());
           assertThat(missing.exit()).isEqualTo(1);
           assertThat(missing.err()).contains("nope-1");
+          Result runs = cli("runs", work.id(), "--db", db.toString(), "--json");
+          assertThat(runs.exit()).as(runs.err()).isZero();
+          assertThat(runs.out())
+              .contains("\"state\": \"SUCCEEDED\"")
+              .contains("\"worker\": \"w-1\"");
+          Result table = cli("runs", work.id(), "--db", db.toString());
+          assertThat(table.out()).contains("succeeded").contains("w-1");
+          assertThat(cli("runs", "nope-1", "--db", db.toString()).exit()).isEqualTo(1);
           Result status = cli("status", "--db", db.toString());
           assertThat(status.exit()).as(status.err()).isZero();
           assertThat(status.out()).contains("workers: w-1").contains("1 closed");
