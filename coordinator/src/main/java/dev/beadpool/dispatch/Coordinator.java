@@ -352,7 +352,7 @@ public final class Coordinator implements AutoCloseable {
         ledger.claim(
             request.beadId(), request.run(), request.worker(), UUID.randomUUID().toString());
     if (decision.granted()) {
-      Run run = ledger.run(request.run()).orElseThrow();
+      Run run = decision.run();
       active.put(run.beadId(), run);
       leaseExpiry.put(run.run(), clock.instant().plus(settings.lease()));
       engine.put(BeadState.of(decision.bead()));
@@ -373,8 +373,7 @@ public final class Coordinator implements AutoCloseable {
         decision.reason());
     Run current = active.get(request.beadId());
     if (current != null && current.run() == request.run()) {
-      ledger
-          .run(request.run())
+      java.util.Optional.ofNullable(decision.run())
           .filter(r -> !r.state().inFlight())
           .ifPresent(
               r -> {

@@ -21,4 +21,43 @@ public record Run(
     Integer exitCode,
     String error,
     String outputTail,
-    String logPath) {}
+    String logPath) {
+
+  /** This run as claimed by a worker. */
+  Run claimed(String byWorker, String lease, String at) {
+    return new Run(
+        run,
+        beadId,
+        attempt,
+        RunState.RUNNING,
+        byWorker,
+        lease,
+        dispatchedAt,
+        notBefore,
+        at,
+        endedAt,
+        exitCode,
+        error,
+        outputTail,
+        logPath);
+  }
+
+  /** This run in another state. */
+  Run withState(RunState newState) {
+    return new Run(
+        run,
+        beadId,
+        attempt,
+        newState,
+        worker,
+        leaseId,
+        dispatchedAt,
+        notBefore,
+        startedAt,
+        endedAt,
+        exitCode,
+        error,
+        outputTail,
+        logPath);
+  }
+}

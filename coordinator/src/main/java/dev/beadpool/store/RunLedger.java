@@ -35,7 +35,12 @@ public final class RunLedger {
   }
 
   /** The decision on a claim. */
-  public record ClaimDecision(boolean granted, String leaseId, String reason, Bead bead) {}
+  /**
+   * The decision on a claim.
+   *
+   * @param run the run as it stands after the decision (null if there is no such run)
+   */
+  public record ClaimDecision(boolean granted, String leaseId, String reason, Bead bead, Run run) {}
 
   /** What a result (or an expired lease) did. */
   public enum Effect {
@@ -153,17 +158,22 @@ public final class RunLedger {
         c -> {
           Run run = find(c, runNumber);
           if (run == null || !run.beadId().equals(beadId)) {
-            return new ClaimDecision(false, null, "no run " + runNumber + " of " + beadId, null);
+            return new ClaimDecision(
+                false, null, "no run " + runNumber + " of " + beadId, null, null);
           }
           Bead bead = BeadStore.load(c, beadId);
           if (run.state() == RunState.RUNNING) {
             return worker.equals(run.worker())
-                ? new ClaimDecision(true, run.leaseId(), null, bead)
-                : new ClaimDecision(false, null, "already claimed by " + run.worker(), bead);
+                ? new ClaimDecision(true, run.leaseId(), null, bead, run)
+                : new ClaimDecision(false, null, "already claimed by " + run.worker(), bead, run);
           }
           if (run.state() != RunState.DISPATCHED) {
             return new ClaimDecision(
-                false, null, "run " + runNumber + " is " + run.state().name().toLowerCase(), bead);
+                false,
+                null,
+                "run " + runNumber + " is " + run.state().name().toLowerCase(),
+                bead,
+                run);
           }
           if (bead == null
               || !Statuses.OPEN.equals(bead.status())
@@ -175,15 +185,16 @@ public final class RunLedger {
                         ? "bead is assigned to " + bead.assignee()
                         : "bead is " + bead.status();
             endRun(c, run, RunState.CANCELLED, null, why, null, null);
-            return new ClaimDecision(false, null, why, bead);
+            return new ClaimDecision(false, null, why, bead, run.withState(RunState.CANCELLED));
           }
           Instant now = store.clock().instant();
+          String startedAt = Timestamps.format(now);
           try (PreparedStatement st =
               c.prepareStatement(
                   "UPDATE runs SET state = 'RUNNING', worker = ?, lease_id = ?, started_at = ? WHERE run = ?")) {
             st.setString(1, worker);
             st.setString(2, newLeaseId);
-            st.setString(3, Timestamps.format(now));
+            st.setString(3, startedAt);
             st.setLong(4, runNumber);
             st.executeUpdate();
           }
@@ -195,7 +206,8 @@ public final class RunLedger {
             w.history(
                 beadId, worker, "claimed", null, "run " + runNumber + " attempt " + run.attempt());
           }
-          return new ClaimDecision(true, newLeaseId, null, after);
+          return new ClaimDecision(
+              true, newLeaseId, null, after, run.claimed(worker, newLeaseId, startedAt));
         });
   }
 
