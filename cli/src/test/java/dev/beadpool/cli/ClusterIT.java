@@ -91,6 +91,27 @@ class ClusterIT {
     return p;
   }
 
+  /** Imports an export with the CLI into the test's store; returns the store. */
+  Path importIntoStore(Path issues) throws Exception {
+    Path db = dir.resolve(".beadpool/beads.db");
+    assertThat(start("import", "import", "--db", db.toString(), issues.toString()).waitFor())
+        .isZero();
+    return db;
+  }
+
+  /** Starts `beadpool broker` in its own process; returns its URL. */
+  String startBroker() throws IOException {
+    int port = freePort();
+    start(
+        "broker",
+        "broker",
+        "--port",
+        Integer.toString(port),
+        "--data",
+        dir.resolve("broker").toString());
+    return "tcp://127.0.0.1:" + port;
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -155,19 +176,8 @@ class ClusterIT {
       jsonl.append("}\n");
     }
     Files.writeString(issues, jsonl);
-    Path db = dir.resolve(".beadpool/beads.db");
-    Process imported = start("import", "import", "--db", db.toString(), issues.toString());
-    assertThat(imported.waitFor()).isZero();
-
-    int port = freePort();
-    String broker = "tcp://127.0.0.1:" + port;
-    start(
-        "broker",
-        "broker",
-        "--port",
-        Integer.toString(port),
-        "--data",
-        dir.resolve("broker").toString());
+    Path db = importIntoStore(issues);
+    String broker = startBroker();
     String[] coordinatorArgs = {
       "coordinator",
       "--db",
@@ -273,18 +283,8 @@ class ClusterIT {
     Files.writeString(
         issues,
         "{\"id\":\"term-1\",\"title\":\"slow bead\",\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"}\n");
-    Path db = dir.resolve(".beadpool/beads.db");
-    assertThat(start("import", "import", "--db", db.toString(), issues.toString()).waitFor())
-        .isZero();
-    int port = freePort();
-    String broker = "tcp://127.0.0.1:" + port;
-    start(
-        "broker",
-        "broker",
-        "--port",
-        Integer.toString(port),
-        "--data",
-        dir.resolve("broker").toString());
+    Path db = importIntoStore(issues);
+    String broker = startBroker();
     // a long lease: a release must not wait for it
     start(
         "coordinator-1",
