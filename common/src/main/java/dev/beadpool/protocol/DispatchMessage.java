@@ -10,7 +10,18 @@ import java.util.Objects;
  * @param run unique over all beads and attempts of one store
  * @param attempt 1-based attempt within the bead's current budget
  */
-public record DispatchMessage(int v, String beadId, long run, int attempt, ObjectNode bead) {
+public record DispatchMessage(
+    int v,
+    String beadId,
+    long run,
+    int attempt,
+    ObjectNode bead,
+    String profile,
+    int turn,
+    ObjectNode context) {
+  /** The profile of beads no routing rule matches. */
+  public static final String DEFAULT_PROFILE = "default";
+
   public DispatchMessage {
     Objects.requireNonNull(beadId, "beadId");
     Objects.requireNonNull(bead, "bead");
@@ -18,10 +29,31 @@ public record DispatchMessage(int v, String beadId, long run, int attempt, Objec
       throw new IllegalArgumentException(
           "run and attempt start at 1: run " + run + " attempt " + attempt);
     }
+    profile = profile == null || profile.isBlank() ? DEFAULT_PROFILE : profile;
+    turn = Math.max(1, turn);
   }
 
   public static DispatchMessage of(String beadId, long run, int attempt, ObjectNode bead) {
-    return new DispatchMessage(Wire.VERSION, beadId, run, attempt, bead);
+    return new DispatchMessage(Wire.VERSION, beadId, run, attempt, bead, null, 1, null);
+  }
+
+  /**
+   * A run for a profile.
+   *
+   * @param turn 1-based turn within the attempt: a handoff starts the next turn with a fresh agent
+   * @param context what the worker's {@code bd} needs besides the bead: {@code prefix}, {@code
+   *     related} (full JSON of the beads it depends on, its dependents and its parent) and {@code
+   *     childCounters} (bead id to its highest child number)
+   */
+  public static DispatchMessage of(
+      String beadId,
+      long run,
+      int attempt,
+      ObjectNode bead,
+      String profile,
+      int turn,
+      ObjectNode context) {
+    return new DispatchMessage(Wire.VERSION, beadId, run, attempt, bead, profile, turn, context);
   }
 
   public String title() {

@@ -1,5 +1,6 @@
 package dev.beadpool.protocol;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,11 +21,39 @@ public record RunResult(
     String error,
     String outputTail,
     String logPath,
-    String closeReason) {
+    String closeReason,
+    List<BdOperation> operations,
+    String completion) {
+
+  /** Completion mode: exit 0 closes the bead (plain scripts). */
+  public static final String COMPLETION_EXIT_CODE = "exit-code";
+
+  /** Completion mode: the agent closes its own bead with {@code bd close} (coding agents). */
+  public static final String COMPLETION_BD_CLOSE = "bd-close";
 
   public RunResult {
     Objects.requireNonNull(beadId, "beadId");
     Objects.requireNonNull(outcome, "outcome");
+    operations = operations == null ? List.of() : List.copyOf(operations);
+    completion = completion == null ? COMPLETION_EXIT_CODE : completion;
+  }
+
+  /** This result carrying the agent's {@code bd} operations and the profile's completion mode. */
+  public RunResult with(List<BdOperation> ops, String completionMode) {
+    return new RunResult(
+        v,
+        beadId,
+        run,
+        leaseId,
+        worker,
+        outcome,
+        exitCode,
+        error,
+        outputTail,
+        logPath,
+        closeReason,
+        ops,
+        completionMode);
   }
 
   public static RunResult succeeded(
@@ -36,7 +65,19 @@ public record RunResult(
       String tail,
       String log) {
     return new RunResult(
-        Wire.VERSION, beadId, run, leaseId, worker, Outcome.SUCCEEDED, 0, null, tail, log, reason);
+        Wire.VERSION,
+        beadId,
+        run,
+        leaseId,
+        worker,
+        Outcome.SUCCEEDED,
+        0,
+        null,
+        tail,
+        log,
+        reason,
+        null,
+        null);
   }
 
   public static RunResult failed(
@@ -59,13 +100,27 @@ public record RunResult(
         error,
         tail,
         log,
+        null,
+        null,
         null);
   }
 
   public static RunResult released(
       String beadId, long run, String leaseId, String worker, String why) {
     return new RunResult(
-        Wire.VERSION, beadId, run, leaseId, worker, Outcome.RELEASED, null, why, null, null, null);
+        Wire.VERSION,
+        beadId,
+        run,
+        leaseId,
+        worker,
+        Outcome.RELEASED,
+        null,
+        why,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** Lease ids are random, so this is unique across stores sharing a broker. */
