@@ -6,6 +6,8 @@ package dev.beadpool.store;
  * @param run unique over all beads; with the bead id, the broker's duplicate-detection key
  * @param attempt 1-based within the bead's current attempt budget
  * @param notBefore epoch millis before which the run must not start (retry backoff)
+ * @param profile the agent profile the run was routed to
+ * @param turn 1-based within the attempt: each handoff to a fresh agent starts the next turn
  */
 public record Run(
     long run,
@@ -21,7 +23,9 @@ public record Run(
     Integer exitCode,
     String error,
     String outputTail,
-    String logPath) {
+    String logPath,
+    String profile,
+    int turn) {
 
   /** This run as claimed by a worker. */
   Run claimed(String byWorker, String lease, String at) {
@@ -39,7 +43,9 @@ public record Run(
         exitCode,
         error,
         outputTail,
-        logPath);
+        logPath,
+        profile,
+        turn);
   }
 
   /** This run in another state. */
@@ -58,6 +64,8 @@ public record Run(
         exitCode,
         error,
         outputTail,
-        logPath);
+        logPath,
+        profile,
+        turn);
   }
 }

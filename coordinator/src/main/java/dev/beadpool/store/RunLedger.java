@@ -88,7 +88,7 @@ public final class RunLedger {
 
   private static final String SELECT_RUN =
       "SELECT run, bead_id, attempt, state, worker, lease_id, dispatched_at, not_before, started_at,"
-          + " ended_at, exit_code, error, output_tail, log_path FROM runs";
+          + " ended_at, exit_code, error, output_tail, log_path, profile, turn FROM runs";
 
   private static Run map(ResultSet rs) throws SQLException {
     int exit = rs.getInt(11);
@@ -107,13 +107,24 @@ public final class RunLedger {
         exitCode,
         rs.getString(12),
         rs.getString(13),
-        rs.getString(14));
+        rs.getString(14),
+        rs.getString(15),
+        rs.getInt(16));
   }
 
   private static Run find(Connection c, long run) throws SQLException {
     List<Run> rows =
         BeadStore.query(c, SELECT_RUN + " WHERE run = ?", RunLedger::map, Long.toString(run));
     return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  private static int turns(Connection c, String beadId) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT turns FROM budgets WHERE bead_id = ?")) {
+      st.setString(1, beadId);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    }
   }
 
   private static int failures(Connection c, String beadId) throws SQLException {
@@ -128,19 +139,35 @@ public final class RunLedger {
 
   // ---- changes ---------------------------------------------------------------------------------
 
-  /** Records a new run of a bead, to be published after this commits. */
+  /** Records a new run of a bead for the default profile, to be published after this commits. */
   public Run dispatch(String beadId, long notBeforeMillis) {
+    return dispatch(beadId, notBeforeMillis, (bead, attempt) -> "default");
+  }
+
+  /**
+   * Records a new run of a bead, to be published after this commits.
+   *
+   * @param route the profile for the bead at this attempt (escalation may change it)
+   */
+  public Run dispatch(
+      String beadId,
+      long notBeforeMillis,
+      java.util.function.BiFunction<Bead, Integer, String> route) {
     return store.inTransaction(
         c -> {
-          BeadStore.require(c, beadId);
+          Bead bead = BeadStore.require(c, beadId);
           int attempt = failures(c, beadId) + 1;
+          int turn = turns(c, beadId) + 1;
           try (PreparedStatement st =
               c.prepareStatement(
-                  "INSERT INTO runs(bead_id, attempt, state, dispatched_at, not_before) VALUES (?, ?, 'DISPATCHED', ?, ?)")) {
+                  "INSERT INTO runs(bead_id, attempt, state, dispatched_at, not_before, profile, turn)"
+                      + " VALUES (?, ?, 'DISPATCHED', ?, ?, ?, ?)")) {
             st.setString(1, beadId);
             st.setInt(2, attempt);
             st.setString(3, now());
             st.setLong(4, notBeforeMillis);
+            st.setString(5, route.apply(bead, attempt));
+            st.setInt(6, turn);
             st.executeUpdate();
           }
           long run = BeadStore.queryInt(c, "SELECT last_insert_rowid()");

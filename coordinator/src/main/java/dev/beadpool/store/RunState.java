@@ -7,6 +7,16 @@ public enum RunState {
   /** Claimed: a worker holds its lease. */
   RUNNING,
   SUCCEEDED,
+  /**
+   * The agent exited cleanly and left handoff notes without closing its bead: the next turn goes to
+   * a fresh agent; no attempt spent.
+   */
+  HANDOFF,
+  /**
+   * The agent found a blocker, filed it and made its bead depend on it: the bead waits for it; no
+   * attempt spent.
+   */
+  BLOCKED,
   /** The agent failed; an attempt of the budget is spent. */
   FAILED,
   /** The lease ran out (worker dead, hung or cut off); counts as a failed attempt. */

@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int CURRENT_VERSION = 2;
+  static final int CURRENT_VERSION = 3;
 
   private static final List<String> V1 =
       List.of(
@@ -123,8 +123,18 @@ final class Schema {
           // why: duplicate-detection ids on a shared broker must not collide across stores
           "INSERT INTO config(key, value) VALUES ('store_id', lower(hex(randomblob(16))))");
 
+  /**
+   * Version 3, agent profiles: each run's profile and turn (a handoff starts the next turn of the
+   * same attempt), and each bead's count of turns in its current attempt.
+   */
+  private static final List<String> V3 =
+      List.of(
+          "ALTER TABLE runs ADD COLUMN profile TEXT NOT NULL DEFAULT 'default'",
+          "ALTER TABLE runs ADD COLUMN turn INTEGER NOT NULL DEFAULT 1",
+          "ALTER TABLE budgets ADD COLUMN turns INTEGER NOT NULL DEFAULT 0");
+
   /** Migration {@code i} takes the store from version {@code i} to {@code i + 1}. */
-  private static final List<List<String>> MIGRATIONS = List.of(V1, V2);
+  private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3);
 
   private Schema() {}
 
