@@ -37,7 +37,7 @@ final class CoordinatorOptions {
           "First retry delay, doubling up to 5m, with jitter (env BEADPOOL_RETRY_DELAY; default ${DEFAULT-VALUE}).")
   Duration retryDelay;
 
-  CoordinatorSettings settings(BrokerSettings broker) {
+  CoordinatorSettings settings(BrokerSettings broker, java.nio.file.Path projectDir) {
     try {
       return new CoordinatorSettings(
           broker,
@@ -50,7 +50,8 @@ final class CoordinatorOptions {
               2.0,
               Duration.ofMinutes(5).compareTo(retryDelay) < 0 ? retryDelay : Duration.ofMinutes(5),
               0.2),
-          CoordinatorSettings.DEFAULT_HUMAN_LABELS);
+          CoordinatorSettings.DEFAULT_HUMAN_LABELS,
+          ProjectFiles.agents(projectDir));
     } catch (IllegalArgumentException e) {
       throw new CliUsageException(e.getMessage());
     }

@@ -60,7 +60,7 @@ final class UpCommand extends BaseCommand {
               beads,
               store.path().toAbsolutePath().getParent().resolve("broker"),
               port,
-              coordinatorOptions::settings,
+              broker -> coordinatorOptions.settings(broker, project),
               broker -> workerOptions.settings(broker, project));
       // why: `beadpool close` and friends in another terminal reach this coordinator through it
       services.add(CoordinatorApi.start(pool.coordinator, store.path(), "127.0.0.1", 0));

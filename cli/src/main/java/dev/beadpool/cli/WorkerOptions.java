@@ -3,6 +3,7 @@ package dev.beadpool.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.beadpool.config.AgentConfig;
 import dev.beadpool.messaging.BrokerSettings;
 import dev.beadpool.worker.WorkerSettings;
 import java.io.IOException;
@@ -42,6 +43,15 @@ final class WorkerOptions {
               + AGENT_ENV
               + "; default: agent.command in beadpool.yaml). Never run through a shell.")
   String agentCommand;
+
+  @Option(
+      names = "--profiles",
+      split = ",",
+      paramLabel = "NAME",
+      defaultValue = "${env:BEADPOOL_PROFILES:-}",
+      description =
+          "Agent profiles this worker serves, e.g. planner,engineer (env BEADPOOL_PROFILES; default: every profile in beadpool.yaml, or the default agent). It only receives beads routed to them.")
+  List<String> profiles;
 
   @Option(
       names = "--timeout",
@@ -88,7 +98,15 @@ final class WorkerOptions {
   Path logs;
 
   WorkerSettings settings(BrokerSettings broker, Path projectDir) {
-    List<String> command = command(projectDir);
+    AgentConfig agents = ProjectFiles.agents(projectDir);
+    List<String> command = explicitCommand();
+    if (command != null) {
+      agents = agents.withDefaultCommand(command);
+    } else {
+      command = agents.profile(AgentConfig.DEFAULT_PROFILE).map(p -> p.command()).orElse(List.of());
+    }
+    List<String> served =
+        profiles == null ? List.of() : profiles.stream().map(String::trim).filter(p -> !p.isEmpty()).toList();
     Set<Integer> codes = new HashSet<>();
     for (String code : infraExitCodes == null ? List.<String>of() : infraExitCodes) {
       if (!code.isBlank()) {
@@ -112,46 +130,31 @@ final class WorkerOptions {
           logs,
           codes,
           WorkerSettings.DEFAULT_BREAKER_OPEN_FOR,
-          WorkerSettings.DEFAULT_CLAIM_TIMEOUT);
+          WorkerSettings.DEFAULT_CLAIM_TIMEOUT,
+          agents,
+          served);
     } catch (IllegalArgumentException e) {
       throw new CliUsageException(e.getMessage());
     }
   }
 
-  List<String> command(Path projectDir) {
+  /** The agent command given by flag or environment, or null. */
+  List<String> explicitCommand() {
     String json = agentCommand != null ? agentCommand : System.getenv(AGENT_ENV);
-    if (json != null && !json.isBlank()) {
-      try {
-        List<String> list = YAML.readValue(json, new TypeReference<List<String>>() {});
-        if (list.isEmpty()) {
-          throw new CliUsageException("the agent command is an empty list");
-        }
-        return list;
-      } catch (IOException e) {
-        throw new CliUsageException(
-            "the agent command must be a JSON list of arguments, like [\"sh\",\"agent.sh\"]: "
-                + json);
-      }
+    if (json == null || json.isBlank()) {
+      return null;
     }
-    Path config = projectDir.resolve("beadpool.yaml");
-    if (Files.isRegularFile(config)) {
-      try {
-        Map<String, Object> root =
-            YAML.readValue(config.toFile(), new TypeReference<Map<String, Object>>() {});
-        Object agent = root == null ? null : root.get("agent");
-        if (agent instanceof Map<?, ?> map
-            && map.get("command") instanceof List<?> list
-            && !list.isEmpty()) {
-          return list.stream().map(String::valueOf).toList();
-        }
-      } catch (IOException e) {
-        throw new CliException(config + ": not valid YAML: " + e.getMessage());
+    try {
+      List<String> list = YAML.readValue(json, new TypeReference<List<String>>() {});
+      if (list.isEmpty()) {
+        throw new CliUsageException("the agent command is an empty list");
       }
+      return list;
+    } catch (IOException e) {
+      throw new CliUsageException(
+          "the agent command must be a JSON list of arguments, like [\"sh\",\"agent.sh\"]: "
+              + json);
     }
-    throw new CliUsageException(
-        "no agent command: set agent.command in beadpool.yaml (a list of arguments), "
-            + AGENT_ENV
-            + " or --agent-command");
   }
 
   static String defaultId() {

@@ -5,12 +5,17 @@ package dev.beadpool.protocol;
  *
  * <ul>
  *   <li>{@link #DISPATCH}: coordinator to workers, one persistent message per run of a bead, JMS
- *       priority from the bead's priority, duplicate-detected on {@code bead:run}.
+ *       priority from the bead's priority, duplicate-detected on {@code bead:run}; the default
+ *       profile's queue, every other profile has its own ({@link #dispatch(String)}), so a worker
+ *       only ever receives beads of the profiles it serves.
  *   <li>{@link #CLAIMS}: workers ask the coordinator for a run before they start it (request/reply,
  *       the reply goes to the worker's temporary queue).
  *   <li>{@link #RESULTS}: workers report how a run ended, or release it.
  *   <li>{@link #HEARTBEATS}: workers keep their leases alive (non-persistent).
  *   <li>{@link #DEAD_LETTER}: messages that cannot be processed, with the reason in a property.
+ *   <li>{@link #OUTPUT}: a multicast address (JMS topic): agents' output lines, non-persistent, for
+ *       whoever watches (the coordinator relays them to {@code beadpool watch} and {@code logs
+ *       --follow}).
  * </ul>
  */
 public final class Addresses {
@@ -19,6 +24,14 @@ public final class Addresses {
   public static final String RESULTS = "beadpool.results";
   public static final String HEARTBEATS = "beadpool.heartbeats";
   public static final String DEAD_LETTER = "beadpool.dlq";
+  public static final String OUTPUT = "beadpool.output";
+
+  /** The dispatch queue of a profile: {@link #DISPATCH} for the default one. */
+  public static String dispatch(String profile) {
+    return profile == null || DispatchMessage.DEFAULT_PROFILE.equals(profile)
+        ? DISPATCH
+        : DISPATCH + "." + profile;
+  }
 
   private Addresses() {}
 }

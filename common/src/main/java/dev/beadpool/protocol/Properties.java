@@ -22,6 +22,12 @@ public final class Properties {
 
   public static final String WORKER = "worker";
 
+  /** The agent profile a run is routed to. */
+  public static final String PROFILE = "profile";
+
+  /** The turn within the attempt (a handoff starts the next). */
+  public static final String TURN = "turn";
+
   /** On a dead-lettered message: why it could not be processed. */
   public static final String DEAD_LETTER_REASON = "bpDeadLetterReason";
 

@@ -95,6 +95,8 @@ public final class Coordinator implements AutoCloseable {
   private final Map<String, Instant> workersSeen = new HashMap<>();
 
   private long closed;
+  private long handoffs;
+  private long blockedByDiscovery;
   private long retried;
   private long failureBeads;
   private long staleResults;
@@ -141,8 +143,8 @@ public final class Coordinator implements AutoCloseable {
       throw new IllegalStateException("cannot connect to the broker " + settings.broker().url(), e);
     }
     dispatchSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-    dispatchProducer =
-        dispatchSession.createProducer(dispatchSession.createQueue(Addresses.DISPATCH));
+    // why anonymous: each profile has its own queue
+    dispatchProducer = dispatchSession.createProducer(null);
     dispatchProducer.setDeliveryMode(DeliveryMode.PERSISTENT);
 
     Instant now = clock.instant();
@@ -453,7 +455,12 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private synchronized void applyResult(RunResult result) {
-    RunLedger.Decision decision = ledger.apply(result, settings.maxAttempts());
+    Run current = active.get(result.beadId());
+    RunLedger.Decision decision =
+        ledger.apply(
+            result,
+            settings.maxAttempts(),
+            settings.agents().maxTurns(current == null ? null : current.profile()));
     if (decision.effect() == RunLedger.Effect.STALE) {
       staleResults++;
       log.warn(
@@ -506,8 +513,25 @@ public final class Coordinator implements AutoCloseable {
     Run run = decision.run();
     active.remove(run.beadId());
     leaseExpiry.remove(run.run());
+    if (decision.applied() != null) {
+      applyGraphChanges(decision.applied());
+    }
     Bead bead = store.get(run.beadId());
     switch (decision.effect()) {
+      case HANDOFF -> {
+        handoffs++;
+        log.info(
+            "handoff bead={} after turn {}: a fresh agent takes the next turn",
+            bead.id(),
+            run.turn());
+        engine.put(BeadState.of(bead));
+        consider(bead.id());
+      }
+      case BLOCKED -> {
+        blockedByDiscovery++;
+        log.info("bead={} waits for blockers its agent found", bead.id());
+        considerAll(engine.put(BeadState.of(bead)));
+      }
       case CLOSED -> {
         closed++;
         afterChange(bead);
@@ -547,6 +571,34 @@ public final class Coordinator implements AutoCloseable {
       default -> {}
     }
     pump();
+  }
+
+  /**
+   * Brings the graph in line with what an agent's bd operations changed (beads first, so new beads
+   * exist before their edges) and queues what became ready.
+   */
+  private void applyGraphChanges(dev.beadpool.store.AppliedOperations applied) {
+    Set<String> consider = new LinkedHashSet<>();
+    for (String id : applied.touched()) {
+      store
+          .find(id)
+          .ifPresent(
+              b -> {
+                consider.addAll(engine.put(BeadState.of(b)));
+                consider.add(id);
+                if (b.isClosed() && b.labels().contains(RunLedger.FAILURE_LABEL)) {
+                  ledger.failureBeadClosed(id).ifPresent(consider::add);
+                }
+              });
+    }
+    for (dev.beadpool.graph.Edge e : applied.removed()) {
+      consider.addAll(engine.removeEdge(e.from(), e.to()));
+      consider.add(e.from());
+    }
+    for (dev.beadpool.graph.Edge e : applied.added()) {
+      consider.addAll(addToEngine(e));
+    }
+    considerAll(consider);
   }
 
   /** After a bead changed state: update the graph and dispatch what became ready. */
@@ -606,21 +658,81 @@ public final class Coordinator implements AutoCloseable {
         && bead.labels().stream().noneMatch(settings.humanLabels()::contains);
   }
 
-  /** Dispatches waiting beads while there is room under max-in-flight. */
+  /**
+   * Dispatches waiting beads, best first, while there is room under max-in-flight; a bead whose
+   * profile is at its own limit waits and the next one goes.
+   */
   private void pump() {
-    while (active.size() < settings.maxInFlight() && !waiting.isEmpty()) {
-      BeadState next = waiting.pollFirst();
-      waitingIds.remove(next.id());
-      if (dispatchable(next.id())) {
-        dispatch(next.id(), 0);
+    if (!settings.agents().hasProfileLimits()) {
+      while (active.size() < settings.maxInFlight() && !waiting.isEmpty()) {
+        BeadState next = waiting.pollFirst();
+        waitingIds.remove(next.id());
+        if (dispatchable(next.id())) {
+          dispatch(next.id(), 0);
+        }
+      }
+      return;
+    }
+    Map<String, Integer> inFlight = new HashMap<>();
+    for (Run run : active.values()) {
+      inFlight.merge(run.profile(), 1, Integer::sum);
+    }
+    java.util.Iterator<BeadState> it = waiting.iterator();
+    while (active.size() < settings.maxInFlight() && it.hasNext()) {
+      String id = it.next().id();
+      Bead bead = store.find(id).orElse(null);
+      if (bead != null) {
+        String profile = settings.agents().route(bead.json(), ledger.failures(id) + 1);
+        int limit = settings.agents().maxInFlight(profile);
+        if (limit > 0 && inFlight.getOrDefault(profile, 0) >= limit) {
+          continue;
+        }
+        inFlight.merge(profile, 1, Integer::sum);
+      }
+      it.remove();
+      waitingIds.remove(id);
+      if (dispatchable(id)) {
+        dispatch(id, 0);
       }
     }
   }
 
   private void dispatch(String beadId, long delayMillis) {
-    Run run = ledger.dispatch(beadId, clock.millis() + delayMillis);
+    Run run =
+        ledger.dispatch(
+            beadId,
+            clock.millis() + delayMillis,
+            (bead, attempt) -> settings.agents().route(bead.json(), attempt));
     active.put(beadId, run);
     outbox.add(run);
+  }
+
+  /**
+   * What the worker's bd needs besides the bead: the id prefix, the beads it depends on, its
+   * dependents and its parent, and the child numbers already used.
+   */
+  private com.fasterxml.jackson.databind.node.ObjectNode bdContext(Bead bead) {
+    var context = dev.beadpool.bead.Json.MAPPER.createObjectNode();
+    context.put("prefix", store.prefix());
+    var related = context.putArray("related");
+    Set<String> seen = new HashSet<>();
+    seen.add(bead.id());
+    for (dev.beadpool.bead.Dependency d : bead.dependencies()) {
+      if (seen.add(d.dependsOnId())) {
+        store.find(d.dependsOnId()).ifPresent(b -> related.add(b.json()));
+      }
+    }
+    for (Map.Entry<Bead, String> e : store.dependents(bead.id())) {
+      if (seen.add(e.getKey().id())) {
+        related.add(e.getKey().json());
+      }
+    }
+    var counters = context.putObject("childCounters");
+    counters.put(bead.id(), store.lastChild(bead.id()));
+    if (bead.parent() != null) {
+      counters.put(bead.parent(), store.lastChild(bead.parent()));
+    }
+    return context;
   }
 
   /** Publishes what was dispatched, after the store committed it. */
@@ -669,7 +781,14 @@ public final class Coordinator implements AutoCloseable {
     try {
       Bead bead = store.get(run.beadId());
       DispatchMessage body =
-          DispatchMessage.of(run.beadId(), run.run(), run.attempt(), bead.json());
+          DispatchMessage.of(
+              run.beadId(),
+              run.run(),
+              run.attempt(),
+              bead.json(),
+              run.profile(),
+              run.turn(),
+              bdContext(bead));
       TextMessage message = dispatchSession.createTextMessage(Wire.encode(body));
       message.setStringProperty(Properties.TYPE, "dispatch");
       message.setIntProperty(Properties.SCHEMA, Wire.VERSION);
@@ -677,12 +796,15 @@ public final class Coordinator implements AutoCloseable {
       message.setStringProperty(Properties.BEAD_TITLE, body.title());
       message.setIntProperty(Properties.ATTEMPT, run.attempt());
       message.setLongProperty(Properties.RUN, run.run());
+      message.setStringProperty(Properties.PROFILE, body.profile());
+      message.setIntProperty(Properties.TURN, body.turn());
       message.setStringProperty(Properties.DUPLICATE_ID, body.duplicateId(storeId));
       dispatchProducer.setDeliveryDelay(Math.max(0, run.notBefore() - clock.millis()));
       // why: asynchronous, so the coordinator does not wait for the broker's journal; the run is
       // committed already, and a send the broker refuses is published again by the timer
       unpublished.remove(run.run());
       dispatchProducer.send(
+          dispatchQueue(body.profile()),
           message,
           DeliveryMode.PERSISTENT,
           body.jmsPriority(),
@@ -703,13 +825,30 @@ public final class Coordinator implements AutoCloseable {
                   e.toString());
             }
           });
-      log.info("dispatched bead={} run={} attempt={}", run.beadId(), run.run(), run.attempt());
+      log.info(
+          "dispatched bead={} run={} attempt={} turn={} profile={}",
+          run.beadId(),
+          run.run(),
+          run.attempt(),
+          run.turn(),
+          run.profile());
     } catch (JMSException | RuntimeException e) {
       // why: the run is committed; the timer publishes it again once the broker answers
       unpublished.add(run.run());
       log.warn(
           "dispatch of bead={} run={} not sent yet: {}", run.beadId(), run.run(), e.toString());
     }
+  }
+
+  private final Map<String, jakarta.jms.Queue> dispatchQueues = new HashMap<>();
+
+  private jakarta.jms.Queue dispatchQueue(String profile) throws JMSException {
+    jakarta.jms.Queue queue = dispatchQueues.get(profile);
+    if (queue == null) {
+      queue = dispatchSession.createQueue(Addresses.dispatch(profile));
+      dispatchQueues.put(profile, queue);
+    }
+    return queue;
   }
 
   private void republish() {

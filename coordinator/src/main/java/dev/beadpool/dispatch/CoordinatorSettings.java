@@ -1,5 +1,6 @@
 package dev.beadpool.dispatch;
 
+import dev.beadpool.config.AgentConfig;
 import dev.beadpool.messaging.BrokerSettings;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,6 +14,8 @@ import java.util.Set;
  * @param lease how long a claim lasts without a heartbeat
  * @param leaseCheck how often expired leases are looked for
  * @param humanLabels beads with any of these labels are never given to an agent
+ * @param agents profiles, routing, per-profile limits and turns ({@link AgentConfig#NONE}: all to
+ *     the default profile)
  */
 public record CoordinatorSettings(
     BrokerSettings broker,
@@ -21,7 +24,8 @@ public record CoordinatorSettings(
     Duration lease,
     Duration leaseCheck,
     Backoff backoff,
-    Set<String> humanLabels) {
+    Set<String> humanLabels,
+    AgentConfig agents) {
 
   public static final int DEFAULT_MAX_IN_FLIGHT = 16;
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -33,6 +37,7 @@ public record CoordinatorSettings(
     Objects.requireNonNull(broker, "broker");
     Objects.requireNonNull(backoff, "backoff");
     humanLabels = Set.copyOf(humanLabels);
+    agents = agents == null ? AgentConfig.NONE : agents;
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("max-in-flight must be at least 1, was " + maxInFlight);
     }
@@ -54,24 +59,32 @@ public record CoordinatorSettings(
         DEFAULT_LEASE,
         DEFAULT_LEASE_CHECK,
         Backoff.DEFAULT,
-        DEFAULT_HUMAN_LABELS);
+        DEFAULT_HUMAN_LABELS,
+        AgentConfig.NONE);
   }
 
   public CoordinatorSettings withLease(Duration newLease, Duration newCheck) {
     return new CoordinatorSettings(
-        broker, maxInFlight, maxAttempts, newLease, newCheck, backoff, humanLabels);
+        broker, maxInFlight, maxAttempts, newLease, newCheck, backoff, humanLabels, agents);
   }
 
   public CoordinatorSettings withBackoff(Backoff newBackoff) {
     return new CoordinatorSettings(
-        broker, maxInFlight, maxAttempts, lease, leaseCheck, newBackoff, humanLabels);
+        broker, maxInFlight, maxAttempts, lease, leaseCheck, newBackoff, humanLabels, agents);
   }
 
   public CoordinatorSettings withMaxInFlight(int n) {
-    return new CoordinatorSettings(broker, n, maxAttempts, lease, leaseCheck, backoff, humanLabels);
+    return new CoordinatorSettings(
+        broker, n, maxAttempts, lease, leaseCheck, backoff, humanLabels, agents);
+  }
+
+  public CoordinatorSettings withAgents(AgentConfig config) {
+    return new CoordinatorSettings(
+        broker, maxInFlight, maxAttempts, lease, leaseCheck, backoff, humanLabels, config);
   }
 
   public CoordinatorSettings withMaxAttempts(int n) {
-    return new CoordinatorSettings(broker, maxInFlight, n, lease, leaseCheck, backoff, humanLabels);
+    return new CoordinatorSettings(
+        broker, maxInFlight, n, lease, leaseCheck, backoff, humanLabels, agents);
   }
 }

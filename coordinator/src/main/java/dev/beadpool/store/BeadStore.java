@@ -584,7 +584,24 @@ public final class BeadStore implements AutoCloseable {
     throw new StoreException("failed to generate a unique id with prefix " + prefix);
   }
 
+  /** The highest child number {@code <parent>.<n>} used so far (0 if none). */
+  public int lastChild(String parent) {
+    return read(c -> lastChild(c, parent));
+  }
+
   private static String nextChildId(Connection c, String parent) throws SQLException {
+    int next = lastChild(c, parent) + 1;
+    String id;
+    try {
+      id = BeadIds.childId(parent, next);
+    } catch (IllegalArgumentException e) {
+      throw new RefusedException(e.getMessage());
+    }
+    putChildCounter(c, parent, next);
+    return id;
+  }
+
+  private static int lastChild(Connection c, String parent) throws SQLException {
     int last = 0;
     try (PreparedStatement st =
         c.prepareStatement("SELECT last_child FROM child_counters WHERE parent_id = ?")) {
@@ -607,15 +624,7 @@ public final class BeadStore implements AutoCloseable {
         }
       }
     }
-    int next = last + 1;
-    String id;
-    try {
-      id = BeadIds.childId(parent, next);
-    } catch (IllegalArgumentException e) {
-      throw new RefusedException(e.getMessage());
-    }
-    putChildCounter(c, parent, next);
-    return id;
+    return last;
   }
 
   private static void putChildCounter(Connection c, String parent, int n) throws SQLException {

@@ -53,11 +53,29 @@ public final class RunLedger {
     /** The run was given back; dispatch again at once. */
     RELEASED,
     /** Not the current lease of a running run: rejected, nothing changed but the history. */
-    STALE
+    STALE,
+    /**
+     * The agent exited cleanly, left handoff notes and did not close its bead: the next turn goes
+     * to a fresh agent at once; no attempt spent.
+     */
+    HANDOFF,
+    /**
+     * The agent made its bead depend on a blocker it found: the bead waits for it; no attempt
+     * spent.
+     */
+    BLOCKED
   }
 
-  /** The outcome of applying a result. */
-  public record Decision(Effect effect, Run run, String failureBead) {}
+  /**
+   * The outcome of applying a result.
+   *
+   * @param applied what the agent's bd operations changed (null if it had none applied)
+   */
+  public record Decision(Effect effect, Run run, String failureBead, AppliedOperations applied) {
+    Decision(Effect effect, Run run, String failureBead) {
+      this(effect, run, failureBead, null);
+    }
+  }
 
   // ---- reads -----------------------------------------------------------------------------------
 
@@ -244,6 +262,24 @@ public final class RunLedger {
    * too, so a result is applied once.
    */
   public Decision apply(RunResult result, int maxAttempts) {
+    return apply(result, maxAttempts, dev.beadpool.config.AgentProfile.DEFAULT_MAX_TURNS);
+  }
+
+  /**
+   * Applies a worker's result, deciding the outcome from the exit, the profile's completion mode
+   * and the agent's bd operations (applied all or none):
+   *
+   * <ul>
+   *   <li>done: the bead is closed (by the agent's {@code bd close}, or by exit 0 in {@code
+   *       exit-code} mode);
+   *   <li>blocked by discovery: the agent made its bead depend on an open bead: back to open, the
+   *       blocker runs first; no attempt spent;
+   *   <li>handoff: exit 0, not closed, handoff notes written: the next turn; no attempt spent, at
+   *       most {@code maxTurns} turns, then a failed attempt;
+   *   <li>failed: anything else, including operations refused (the reason is in the history).
+   * </ul>
+   */
+  public Decision apply(RunResult result, int maxAttempts, int maxTurns) {
     return store.inTransaction(
         c -> {
           Run run = find(c, result.run());
@@ -265,20 +301,175 @@ public final class RunLedger {
             return new Decision(Effect.STALE, run, null);
           }
           return switch (result.outcome()) {
-            case SUCCEEDED -> succeed(c, run, result);
+            case SUCCEEDED -> complete(c, run, result, maxAttempts, maxTurns);
             case RELEASED -> release(c, run, result.error());
-            case FAILED ->
-                fail(
-                    c,
-                    run,
-                    RunState.FAILED,
-                    result.exitCode(),
-                    result.error(),
-                    result.outputTail(),
-                    result.logPath(),
-                    maxAttempts);
+            case FAILED -> {
+              // why: a failed run's changes are not applied, but the worker's own records are
+              // (a kept worktree's branch and path, for the human who looks into it)
+              List<dev.beadpool.protocol.BdOperation> workerOps =
+                  result.operations().stream()
+                      .filter(op -> dev.beadpool.protocol.BdOperation.METADATA.equals(op.op()))
+                      .filter(op -> run.beadId().equals(op.id()))
+                      .toList();
+              int discarded = result.operations().size() - workerOps.size();
+              if (!workerOps.isEmpty()) {
+                try {
+                  store.applyOperations(workerOps, "beadpool");
+                } catch (OperationsRefusedException e) {
+                  // nothing for a human to act on: the run's failure is what counts
+                }
+              }
+              if (discarded > 0) {
+                try (RowWriter w = new RowWriter(c, store.clock())) {
+                  w.history(
+                      run.beadId(),
+                      actor(run),
+                      "operations_discarded",
+                      null,
+                      discarded + " bd operations of failed run " + run.run());
+                }
+              }
+              yield fail(
+                  c,
+                  run,
+                  RunState.FAILED,
+                  result.exitCode(),
+                  result.error(),
+                  result.outputTail(),
+                  result.logPath(),
+                  maxAttempts);
+            }
           };
         });
+  }
+
+  /** Who the history names for an agent's changes. */
+  private static String actor(Run run) {
+    return run.worker() == null ? "agent" : "agent@" + run.worker();
+  }
+
+  private Decision complete(Connection c, Run run, RunResult result, int maxAttempts, int maxTurns)
+      throws SQLException {
+    AppliedOperations applied = null;
+    if (!result.operations().isEmpty()) {
+      try {
+        applied = store.applyOperations(result.operations(), actor(run));
+      } catch (OperationsRefusedException e) {
+        try (RowWriter w = new RowWriter(c, store.clock())) {
+          w.history(
+              run.beadId(),
+              actor(run),
+              "operations_refused",
+              result.operations().size() + " operations",
+              e.getMessage());
+        }
+        return fail(
+            c,
+            run,
+            RunState.FAILED,
+            result.exitCode(),
+            "bd operations refused: " + e.getMessage(),
+            result.outputTail(),
+            result.logPath(),
+            maxAttempts);
+      }
+    }
+    Bead bead = BeadStore.require(c, run.beadId());
+    if (bead.isClosed() || RunResult.COMPLETION_EXIT_CODE.equals(result.completion())) {
+      return withApplied(succeed(c, run, result), applied);
+    }
+    List<String> blockers = newBlockers(c, bead, applied);
+    if (!blockers.isEmpty()) {
+      endRun(
+          c, run, RunState.BLOCKED, result.exitCode(), null, result.outputTail(), result.logPath());
+      reopen(c, run.beadId(), "beadpool");
+      try (RowWriter w = new RowWriter(c, store.clock())) {
+        w.history(
+            run.beadId(), actor(run), "blocked_by_discovery", null, String.join(", ", blockers));
+      }
+      return new Decision(Effect.BLOCKED, run, null, applied);
+    }
+    if (wroteNotes(run.beadId(), result)) {
+      if (run.turn() >= maxTurns) {
+        return withApplied(
+            fail(
+                c,
+                run,
+                RunState.FAILED,
+                result.exitCode(),
+                "handed off " + run.turn() + " times without finishing; max-turns is " + maxTurns,
+                result.outputTail(),
+                result.logPath(),
+                maxAttempts),
+            applied);
+      }
+      endRun(
+          c, run, RunState.HANDOFF, result.exitCode(), null, result.outputTail(), result.logPath());
+      setTurns(c, run.beadId(), run.turn());
+      reopen(c, run.beadId(), "beadpool");
+      try (RowWriter w = new RowWriter(c, store.clock())) {
+        w.history(
+            run.beadId(), actor(run), "handoff", "turn " + run.turn(), "turn " + (run.turn() + 1));
+      }
+      return new Decision(Effect.HANDOFF, run, null, applied);
+    }
+    return withApplied(
+        fail(
+            c,
+            run,
+            RunState.FAILED,
+            result.exitCode(),
+            "the agent exited 0 without closing its bead (completion bd-close) or leaving handoff"
+                + " notes",
+            result.outputTail(),
+            result.logPath(),
+            maxAttempts),
+        applied);
+  }
+
+  private static Decision withApplied(Decision d, AppliedOperations applied) {
+    return new Decision(d.effect(), d.run(), d.failureBead(), applied);
+  }
+
+  /** Open beads the agent's operations made this bead wait for. */
+  private static List<String> newBlockers(Connection c, Bead bead, AppliedOperations applied)
+      throws SQLException {
+    List<String> out = new ArrayList<>();
+    if (applied == null) {
+      return out;
+    }
+    for (dev.beadpool.graph.Edge e : applied.added()) {
+      if (e.from().equals(bead.id())
+          && (DependencyType.of(e.type()) == DependencyType.BLOCKING
+              || DependencyType.of(e.type()) == DependencyType.WAITS_FOR)) {
+        Bead target = BeadStore.load(c, e.to());
+        if (target != null && !target.isClosed()) {
+          out.add(target.id());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean wroteNotes(String beadId, RunResult result) {
+    return result.operations().stream()
+        .anyMatch(
+            op ->
+                dev.beadpool.protocol.BdOperation.UPDATE.equals(op.op())
+                    && beadId.equals(op.id())
+                    && ((op.notes() != null && !op.notes().isBlank())
+                        || (op.appendNotes() != null && !op.appendNotes().isBlank())));
+  }
+
+  private static void setTurns(Connection c, String beadId, int turns) throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT INTO budgets(bead_id, failures, turns) VALUES (?, 0, ?)"
+                + " ON CONFLICT(bead_id) DO UPDATE SET turns = excluded.turns")) {
+      st.setString(1, beadId);
+      st.setInt(2, turns);
+      st.executeUpdate();
+    }
   }
 
   /** Ends a running run whose lease ran out: a failed attempt. Null if it is no longer running. */
@@ -329,7 +520,7 @@ public final class RunLedger {
           }
           try (PreparedStatement st =
               c.prepareStatement(
-                  "UPDATE budgets SET failures = 0, failure_bead = NULL WHERE failure_bead = ?")) {
+                  "UPDATE budgets SET failures = 0, turns = 0, failure_bead = NULL WHERE failure_bead = ?")) {
             st.setString(1, failureBeadId);
             st.executeUpdate();
           }
@@ -386,8 +577,8 @@ public final class RunLedger {
     int failures = failures(c, run.beadId()) + 1;
     try (PreparedStatement st =
         c.prepareStatement(
-            "INSERT INTO budgets(bead_id, failures) VALUES (?, ?)"
-                + " ON CONFLICT(bead_id) DO UPDATE SET failures = excluded.failures")) {
+            "INSERT INTO budgets(bead_id, failures, turns) VALUES (?, ?, 0)"
+                + " ON CONFLICT(bead_id) DO UPDATE SET failures = excluded.failures, turns = 0")) {
       st.setString(1, run.beadId());
       st.setInt(2, failures);
       st.executeUpdate();

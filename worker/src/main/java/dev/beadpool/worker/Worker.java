@@ -1,7 +1,20 @@
 package dev.beadpool.worker;
 
 import dev.beadpool.agent.AgentRun;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beadpool.agent.AgentRunner;
+import dev.beadpool.agent.Workspace;
+import dev.beadpool.agent.Worktrees;
+import dev.beadpool.agent.bd.BdSupport;
+import dev.beadpool.bead.Json;
+import dev.beadpool.config.AgentProfile;
+import dev.beadpool.protocol.BdOperation;
+import dev.beadpool.protocol.OutputLines;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import dev.beadpool.messaging.BrokerConnections;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.ClaimReply;
@@ -63,6 +76,9 @@ public final class Worker implements AutoCloseable {
   private volatile boolean stopping;
   private Connection connection;
   private Session heartbeatSession;
+  private Session outputSession;
+  private MessageProducer outputProducer;
+  private final Object outputLock = new Object();
   private MessageProducer heartbeatProducer;
   private ScheduledExecutorService heartbeats;
 
@@ -81,8 +97,7 @@ public final class Worker implements AutoCloseable {
 
   public Worker(WorkerSettings settings, Clock clock) {
     this.settings = settings;
-    this.runner =
-        new AgentRunner(settings.command(), settings.workDir(), settings.logRoot(), clock);
+    this.runner = new AgentRunner(settings.logRoot(), clock);
     this.breaker =
         CircuitBreaker.of(
             "agent-" + settings.id(),
@@ -135,10 +150,10 @@ public final class Worker implements AutoCloseable {
    */
   public void start() throws Exception {
     log.info(
-        "worker starting: id={} slots={} agent={} {}",
+        "worker starting: id={} slots={} profiles={} {}",
         settings.id(),
         settings.slots(),
-        settings.command().get(0),
+        String.join(",", settings.profiles()),
         settings.broker());
     connection =
         BrokerConnections.connect(
@@ -149,6 +164,9 @@ public final class Worker implements AutoCloseable {
     heartbeatProducer =
         heartbeatSession.createProducer(heartbeatSession.createQueue(Addresses.HEARTBEATS));
     heartbeatProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+    outputSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    outputProducer = outputSession.createProducer(outputSession.createTopic(Addresses.OUTPUT));
+    outputProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
     heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "worker-heartbeat"));
     long every = settings.heartbeat().toMillis();
     heartbeats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
@@ -170,20 +188,31 @@ public final class Worker implements AutoCloseable {
 
   // ---- a slot ----------------------------------------------------------------------------------
 
+  /**
+   * A slot takes beads from the queue of every profile the worker serves, in turn: each consumer
+   * has no prefetch, so a bead waits in the broker, visible to every free slot of every worker,
+   * until one takes it; nothing is received only to be skipped.
+   */
   private void slotLoop(Session session) {
     try {
-      Queue dispatch = session.createQueue(Addresses.DISPATCH);
-      MessageConsumer consumer = session.createConsumer(dispatch);
+      List<MessageConsumer> consumers = new ArrayList<>();
+      for (String profile : settings.profiles()) {
+        consumers.add(session.createConsumer(session.createQueue(Addresses.dispatch(profile))));
+      }
+      long wait = Math.max(20, POLL_MILLIS / consumers.size());
       MessageProducer producer = session.createProducer(null);
       TemporaryQueue replies = session.createTemporaryQueue();
       MessageConsumer replyConsumer = session.createConsumer(replies);
+      int next = 0;
       while (!stopping) {
         resendRefusedResults(session, producer);
         if (!breaker.tryAcquirePermission()) {
           sleep(POLL_MILLIS);
           continue;
         }
-        Message message = consumer.receive(POLL_MILLIS);
+        MessageConsumer consumer = consumers.get(next);
+        next = (next + 1) % consumers.size();
+        Message message = consumer.receive(wait);
         if (message == null || stopping) {
           breaker.releasePermission();
           if (message != null) {
@@ -193,7 +222,9 @@ public final class Worker implements AutoCloseable {
         }
         handle(session, message, producer, replies, replyConsumer);
       }
-      consumer.close();
+      for (MessageConsumer consumer : consumers) {
+        consumer.close();
+      }
     } catch (Throwable t) {
       if (!stopping) {
         log.error(
@@ -217,7 +248,7 @@ public final class Worker implements AutoCloseable {
     try {
       dispatch = Wire.decode(((TextMessage) message).getText(), DispatchMessage.class);
     } catch (Wire.WireException | ClassCastException e) {
-      deadLetter(session, producer, message, e.getMessage());
+      deadLetter(session, producer, message, String.valueOf(message.getJMSDestination()), e.getMessage());
       breaker.releasePermission();
       return;
     }
@@ -296,26 +327,72 @@ public final class Worker implements AutoCloseable {
     Running current = new Running(dispatch, leaseId);
     running.put(dispatch.run(), current);
     long start = System.nanoTime();
-    String id = dispatch.beadId();
+    AgentProfile profile = settings.profile(dispatch.profile());
+    Duration timeout = profile.timeout() == null ? settings.timeout() : profile.timeout();
     log.info(
-        "bead={} run={} attempt={} worker={} agent starting",
-        id,
+        "bead={} run={} attempt={} turn={} profile={} worker={} agent starting",
+        dispatch.beadId(),
         dispatch.run(),
         dispatch.attempt(),
+        dispatch.turn(),
+        profile.name(),
         settings.id());
     RunResult result;
     try {
-      AgentRun agent =
-          runner.run(
-              dispatch.bead(),
-              new AgentRunner.Context(id, dispatch.run(), dispatch.attempt(), settings.id()),
-              settings.timeout(),
-              process -> current.process = process);
+      result = execute(dispatch, leaseId, current, profile, timeout, start);
+    } catch (Exception e) {
+      breaker.onError(
+          System.nanoTime() - start, TimeUnit.NANOSECONDS, new InfraFailure(e.toString()));
+      result = RunResult.released(id, dispatch.run(), leaseId, settings.id(), "worker error: " + e);
+    } finally {
+      running.remove(dispatch.run());
+    }
+    finish(session, producer, dispatch, result);
+  }
+
+  private RunResult execute(
+      DispatchMessage dispatch,
+      String leaseId,
+      Running current,
+      AgentProfile profile,
+      Duration timeout,
+      long start)
+      throws Exception {
+    String id = dispatch.beadId();
+    RunResult result;
+    {
+      Path runDir = runner.newRunDir(id, dispatch.run());
+      java.util.function.Consumer<List<String>> onLines = lines -> publishOutput(dispatch, lines);
+      AgentJob.Prepared job;
+      try {
+        job = AgentJob.prepare(dispatch, profile, settings, runDir, timeout, onLines);
+      } catch (Workspace.WorkspaceException | Worktrees.GitException e) {
+        // why: the bead asks for something this worker must not or cannot do; no agent runs
+        Path output = runDir.resolve("output.log");
+        Files.writeString(output, e.getMessage() + "\n", StandardCharsets.UTF_8);
+        onLines.accept(List.of("[beadpool] " + e.getMessage()));
+        breaker.releasePermission();
+        return RunResult.failed(
+            id,
+            dispatch.run(),
+            leaseId,
+            settings.id(),
+            null,
+            e.getMessage(),
+            e.getMessage(),
+            output.toString());
+      }
+      AgentRun agent = runner.run(runDir, job.launch(), process -> current.process = process);
       long elapsed = System.nanoTime() - start;
       String log = agent.log().toString();
+      Set<Integer> infraCodes = new HashSet<>(settings.infraExitCodes());
+      infraCodes.addAll(profile.infraExitCodes());
       boolean infra =
-          !agent.started()
-              || (agent.exitCode() != null && settings.infraExitCodes().contains(agent.exitCode()));
+          !agent.started() || (agent.exitCode() != null && infraCodes.contains(agent.exitCode()));
+      List<BdOperation> ops = new ArrayList<>(BdSupport.readOperations(job.bd().opsFile()));
+      if (job.worktree() != null && !current.released && !infra) {
+        ops.add(worktreeOutcome(dispatch, job.worktree(), agent.succeeded(), onLines));
+      }
       if (current.released) {
         breaker.releasePermission();
         result =
@@ -333,34 +410,97 @@ public final class Worker implements AutoCloseable {
       } else {
         breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
         result =
-            agent.succeeded()
-                ? RunResult.succeeded(
-                    id, dispatch.run(), leaseId, settings.id(), null, agent.outputTail(), log)
-                : RunResult.failed(
-                    id,
-                    dispatch.run(),
-                    leaseId,
-                    settings.id(),
-                    agent.exitCode(),
-                    agent.timedOut() ? "timed out after " + settings.timeout() : errorLine(agent),
-                    agent.outputTail(),
-                    log);
+            (agent.succeeded()
+                    ? RunResult.succeeded(
+                        id, dispatch.run(), leaseId, settings.id(), null, agent.outputTail(), log)
+                    : RunResult.failed(
+                        id,
+                        dispatch.run(),
+                        leaseId,
+                        settings.id(),
+                        agent.exitCode(),
+                        agent.timedOut()
+                            ? "timed out after " + timeout
+                            : agent.failureLine() != null
+                                ? "output matched a failure pattern: " + agent.failureLine()
+                                : errorLine(agent),
+                        agent.outputTail(),
+                        log))
+                .with(ops, profile.completion());
       }
-    } catch (Exception e) {
-      breaker.onError(
-          System.nanoTime() - start, TimeUnit.NANOSECONDS, new InfraFailure(e.toString()));
-      result = RunResult.released(id, dispatch.run(), leaseId, settings.id(), "worker error: " + e);
-    } finally {
-      running.remove(dispatch.run());
     }
+    return result;
+  }
+
+  private void finish(
+      Session session, MessageProducer producer, DispatchMessage dispatch, RunResult result) {
+    running.remove(dispatch.run());
     log.info(
         "bead={} run={} attempt={} worker={} outcome={}",
-        id,
+        dispatch.beadId(),
         dispatch.run(),
         dispatch.attempt(),
         settings.id(),
         result.outcome());
     send(session, producer, result);
+  }
+
+  /**
+   * After the agent: on success its changes are committed on the bead's branch and the worktree
+   * removed; on failure the worktree is kept for a human. Either way the bead's metadata records
+   * branch, phase and commit.
+   */
+  private BdOperation worktreeOutcome(
+      DispatchMessage dispatch,
+      Worktrees.Worktree worktree,
+      boolean succeeded,
+      java.util.function.Consumer<List<String>> onLines) {
+    ObjectNode wt = Json.MAPPER.createObjectNode();
+    wt.put("branch", worktree.branch());
+    wt.put("path", worktree.path().toString());
+    wt.put("phase", "working");
+    if (succeeded) {
+      try {
+        String commit =
+            Worktrees.commit(worktree, dispatch.beadId(), dispatch.title(), dispatch.run());
+        wt.put("commit", commit);
+        wt.put("phase", "committed");
+        Worktrees.remove(worktree);
+        wt.remove("path");
+        onLines.accept(
+            List.of("[beadpool] committed " + commit + " on " + worktree.branch() + " (phase committed)"));
+      } catch (Worktrees.GitException e) {
+        wt.put("error", e.getMessage());
+        onLines.accept(List.of("[beadpool] worktree kept: " + e.getMessage()));
+      }
+    } else {
+      onLines.accept(List.of("[beadpool] worktree kept for a human: " + worktree.path()));
+    }
+    ObjectNode metadata = Json.MAPPER.createObjectNode();
+    metadata.set("worktree", wt);
+    return BdOperation.metadata(
+        dispatch.beadId(), metadata, dev.beadpool.bead.Timestamps.format(java.time.Instant.now()));
+  }
+
+  /** Sends an agent's output lines to whoever watches; never holds up the agent. */
+  private void publishOutput(DispatchMessage dispatch, List<String> lines) {
+    synchronized (outputLock) {
+      if (outputProducer == null || stopping && running.isEmpty()) {
+        return;
+      }
+      try {
+        TextMessage m =
+            outputSession.createTextMessage(
+                Wire.encode(
+                    OutputLines.of(dispatch.beadId(), dispatch.run(), settings.id(), lines)));
+        m.setStringProperty(Properties.TYPE, "output");
+        m.setStringProperty(Properties.BEAD_ID, dispatch.beadId());
+        m.setLongProperty(Properties.RUN, dispatch.run());
+        outputProducer.send(m);
+      } catch (JMSException | RuntimeException e) {
+        log.debug("output of bead={} not published: {}", dispatch.beadId(), e.toString());
+      }
+    }
   }
 
   /**
@@ -455,19 +595,20 @@ public final class Worker implements AutoCloseable {
     return message;
   }
 
-  private void deadLetter(Session session, MessageProducer producer, Message message, String reason)
+  private void deadLetter(
+      Session session, MessageProducer producer, Message message, String queue, String reason)
       throws JMSException {
     Message copy =
         message instanceof TextMessage text
             ? session.createTextMessage(text.getText())
             : session.createMessage();
-    copy.setStringProperty(Properties.DEAD_LETTER_REASON, Addresses.DISPATCH + ": " + reason);
+    copy.setStringProperty(Properties.DEAD_LETTER_REASON, queue + ": " + reason);
     producer.send(session.createQueue(Addresses.DEAD_LETTER), copy);
     message.acknowledge();
     log.error(
         "poison message {} on {} moved to {}: {}",
         message.getJMSMessageID(),
-        Addresses.DISPATCH,
+        queue,
         Addresses.DEAD_LETTER,
         reason);
   }

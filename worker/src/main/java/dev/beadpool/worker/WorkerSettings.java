@@ -1,5 +1,7 @@
 package dev.beadpool.worker;
 
+import dev.beadpool.config.AgentConfig;
+import dev.beadpool.config.AgentProfile;
 import dev.beadpool.messaging.BrokerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +17,8 @@ import java.util.Set;
  * @param infraExitCodes exit codes that mean the agent backend is broken, not the bead: they count
  *     for the circuit breaker and release the bead without spending an attempt
  * @param breakerOpenFor how long the circuit stays open before it probes again
+ * @param agents the profiles of beadpool.yaml and the workspace roots
+ * @param profiles the profiles this worker serves: it only receives beads routed to them
  */
 public record WorkerSettings(
     BrokerSettings broker,
@@ -28,7 +32,9 @@ public record WorkerSettings(
     Path logRoot,
     Set<Integer> infraExitCodes,
     Duration breakerOpenFor,
-    Duration claimTimeout) {
+    Duration claimTimeout,
+    AgentConfig agents,
+    List<String> profiles) {
 
   public static final int DEFAULT_SLOTS = 2;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(60);
@@ -44,11 +50,32 @@ public record WorkerSettings(
     if (slots < 1) {
       throw new IllegalArgumentException("slots must be at least 1, was " + slots);
     }
-    if (command == null || command.isEmpty()) {
-      throw new IllegalArgumentException("agent.command must list the program and its arguments");
-    }
-    command = List.copyOf(command);
+    command = command == null ? List.of() : List.copyOf(command);
     infraExitCodes = Set.copyOf(infraExitCodes);
+    agents = agents == null ? AgentConfig.NONE : agents;
+    profiles =
+        profiles == null || profiles.isEmpty()
+            ? (agents.profiles().isEmpty()
+                ? List.of(AgentConfig.DEFAULT_PROFILE)
+                : List.copyOf(agents.profiles().keySet()))
+            : List.copyOf(profiles);
+    for (String p : profiles) {
+      if (p.equals(AgentConfig.DEFAULT_PROFILE)
+          && agents.profile(p).isEmpty()
+          && (command.isEmpty() || command.get(0).isBlank())) {
+        throw new IllegalArgumentException(
+            "no agent command: set agent.command in beadpool.yaml (a list of arguments),"
+                + " BEADPOOL_AGENT_COMMAND or --agent-command");
+      }
+      if (!p.equals(AgentConfig.DEFAULT_PROFILE) && agents.profile(p).isEmpty()) {
+        throw new IllegalArgumentException(
+            "profile "
+                + p
+                + " is not in beadpool.yaml (profiles: "
+                + String.join(", ", agents.profiles().keySet())
+                + ")");
+      }
+    }
     if (heartbeat.isZero() || heartbeat.isNegative() || timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("heartbeat and timeout must be positive");
     }
@@ -67,7 +94,9 @@ public record WorkerSettings(
         DEFAULT_LOG_ROOT,
         Set.of(),
         DEFAULT_BREAKER_OPEN_FOR,
-        DEFAULT_CLAIM_TIMEOUT);
+        DEFAULT_CLAIM_TIMEOUT,
+        AgentConfig.NONE,
+        List.of());
   }
 
   public WorkerSettings withSlots(int n) {
@@ -83,7 +112,9 @@ public record WorkerSettings(
         logRoot,
         infraExitCodes,
         breakerOpenFor,
-        claimTimeout);
+        claimTimeout,
+        agents,
+        profiles);
   }
 
   public WorkerSettings withTimings(
@@ -100,7 +131,9 @@ public record WorkerSettings(
         logRoot,
         infraExitCodes,
         newBreakerOpenFor,
-        claimTimeout);
+        claimTimeout,
+        agents,
+        profiles);
   }
 
   public WorkerSettings withDirs(Path newWorkDir, Path newLogRoot) {
@@ -116,7 +149,52 @@ public record WorkerSettings(
         newLogRoot,
         infraExitCodes,
         breakerOpenFor,
-        claimTimeout);
+        claimTimeout,
+        agents,
+        profiles);
+  }
+
+  public WorkerSettings withAgents(AgentConfig config, List<String> served) {
+    return new WorkerSettings(
+        broker,
+        id,
+        slots,
+        command,
+        timeout,
+        heartbeat,
+        shutdownGrace,
+        workDir,
+        logRoot,
+        infraExitCodes,
+        breakerOpenFor,
+        claimTimeout,
+        config,
+        served);
+  }
+
+  /**
+   * A profile this worker runs: from beadpool.yaml, or for {@code default} without one, the
+   * worker's own command and timeout.
+   */
+  public AgentProfile profile(String name) {
+    return agents
+        .profile(name)
+        .orElseGet(
+            () ->
+                new AgentProfile(
+                    AgentConfig.DEFAULT_PROFILE,
+                    command,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    infraExitCodes,
+                    null,
+                    0,
+                    AgentProfile.DEFAULT_MAX_TURNS,
+                    null,
+                    null));
   }
 
   public WorkerSettings withInfraExitCodes(Set<Integer> codes) {
@@ -132,6 +210,8 @@ public record WorkerSettings(
         logRoot,
         codes,
         breakerOpenFor,
-        claimTimeout);
+        claimTimeout,
+        agents,
+        profiles);
   }
 }

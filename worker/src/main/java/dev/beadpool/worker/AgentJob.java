@@ -1,0 +1,143 @@
+package dev.beadpool.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beadpool.agent.AgentRunner;
+import dev.beadpool.agent.Workspace;
+import dev.beadpool.agent.Worktrees;
+import dev.beadpool.agent.bd.BdSupport;
+import dev.beadpool.bead.Json;
+import dev.beadpool.config.AgentProfile;
+import dev.beadpool.config.PromptTemplate;
+import dev.beadpool.protocol.DispatchMessage;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Everything a run needs before its agent starts: the run folder, the workspace (checked against
+ * the roots; a worktree if the profile asks), the prompt, the worker's {@code bd} and the
+ * environment. Bead text goes into files, environment variables and whole arguments only.
+ */
+final class AgentJob {
+  private AgentJob() {}
+
+  /** A run ready to start. */
+  record Prepared(
+      AgentRunner.Launch launch, BdSupport.Prepared bd, Worktrees.Worktree worktree, Path prompt) {}
+
+  static Prepared prepare(
+      DispatchMessage dispatch,
+      AgentProfile profile,
+      WorkerSettings settings,
+      Path runDir,
+      Duration timeout,
+      Consumer<List<String>> onLines)
+      throws Workspace.WorkspaceException, Worktrees.GitException, IOException {
+    ObjectNode bead = dispatch.bead();
+    Path workDir =
+        new Workspace(settings.workDir(), settings.agents().workspaceRoots()).resolve(bead);
+    Worktrees.Worktree worktree = null;
+    if (AgentProfile.WORKSPACE_WORKTREE.equals(profile.workspace())) {
+      worktree = Worktrees.create(workDir, settings.agents().worktrees(), dispatch.beadId());
+      onLines.accept(
+          List.of(
+              "[beadpool] worktree "
+                  + worktree.path()
+                  + " on branch "
+                  + worktree.branch()
+                  + " (phase spawned)"));
+      Path relative = worktree.repository().relativize(workDir);
+      workDir = relative.toString().isEmpty() ? worktree.path() : worktree.path().resolve(relative);
+    }
+    Path beadJson = runDir.resolve("bead.json");
+    Files.writeString(beadJson, Json.compact(bead), StandardCharsets.UTF_8);
+    String promptText = profile.prompt().render(promptValues(dispatch, workDir));
+    Path prompt = runDir.resolve("prompt.txt");
+    Files.writeString(prompt, promptText, StandardCharsets.UTF_8);
+    BdSupport.Prepared bd = BdSupport.prepare(runDir, dispatch, settings.id());
+
+    Map<String, String> env =
+        AgentRunner.inheritedEnvironment(profile.inheritEnv(), AgentProfile.BASE_ENV);
+    env.putAll(profile.env());
+    env.put("BEAD_ID", dispatch.beadId());
+    env.put("BEAD_TITLE", bead.path("title").asText(""));
+    env.put("BEAD_PRIORITY", bead.path("priority").asText("2"));
+    env.put("BEAD_PARENT", parentOf(bead));
+    env.put("BEAD_JSON", beadJson.toAbsolutePath().toString());
+    env.put("BEADPOOL_ATTEMPT", Integer.toString(dispatch.attempt()));
+    env.put("BEADPOOL_TURN", Integer.toString(dispatch.turn()));
+    env.put("BEADPOOL_PROFILE", dispatch.profile());
+    env.put("BEADPOOL_RUN", Long.toString(dispatch.run()));
+    env.put("BEADPOOL_WORKER", settings.id());
+    env.put("BEADPOOL_LOG_DIR", runDir.toAbsolutePath().toString());
+    env.put("BEADPOOL_PROMPT_FILE", prompt.toAbsolutePath().toString());
+    env.put("BEADPOOL_WORKDIR", workDir.toString());
+    env.putAll(bd.environment());
+    String path = env.get("PATH");
+    env.put(
+        "PATH",
+        bd.binDir().toAbsolutePath()
+            + (path == null || path.isEmpty() ? "" : File.pathSeparator + path));
+
+    List<String> command = new ArrayList<>();
+    for (String arg : profile.commandFor(dispatch.attempt())) {
+      command.add(
+          arg.replace(PromptTemplate.PROMPT_FILE_ARG, prompt.toAbsolutePath().toString())
+              .replace(PromptTemplate.PROMPT_ARG, promptText));
+    }
+    AgentRunner.Launch launch =
+        new AgentRunner.Launch(
+            command,
+            workDir,
+            env,
+            PromptTemplate.VIA_STDIN.equals(profile.prompt().via()) ? prompt : null,
+            timeout,
+            profile.failurePatterns(),
+            onLines);
+    return new Prepared(launch, bd, worktree, prompt);
+  }
+
+  /** The bead's parent id, or "". */
+  static String parentOf(ObjectNode bead) {
+    for (JsonNode d : bead.path("dependencies")) {
+      if ("parent-child".equals(d.path("type").asText())) {
+        return d.path("depends_on_id").asText("");
+      }
+    }
+    return "";
+  }
+
+  /** The prompt's variables for a bead. */
+  static Map<String, String> promptValues(DispatchMessage dispatch, Path workDir) {
+    ObjectNode bead = dispatch.bead();
+    Map<String, String> v = new HashMap<>();
+    v.put("id", dispatch.beadId());
+    for (String field : List.of("title", "description", "design", "acceptance_criteria", "notes")) {
+      v.put(field, bead.path(field).asText(""));
+    }
+    v.put("handoff_notes", dispatch.turn() > 1 ? bead.path("notes").asText("") : "");
+    List<String> labels = new ArrayList<>();
+    for (JsonNode l : bead.path("labels")) {
+      labels.add(l.asText());
+    }
+    v.put("labels", String.join(", ", labels));
+    v.put("parent", parentOf(bead));
+    v.put("priority", bead.path("priority").asText("2"));
+    v.put("type", bead.path("issue_type").asText("task"));
+    v.put("working_directory", workDir.toString());
+    v.put("task_packet", Workspace.taskPacketLine(bead).orElse(""));
+    v.put("attempt", Integer.toString(dispatch.attempt()));
+    v.put("turn", Integer.toString(dispatch.turn()));
+    v.put("profile", dispatch.profile());
+    return v;
+  }
+}
