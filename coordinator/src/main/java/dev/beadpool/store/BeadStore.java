@@ -17,6 +17,7 @@ import dev.beadpool.graph.GraphException;
 import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.id.BeadIds;
 import dev.beadpool.jsonl.JsonlWriter;
+import dev.beadpool.protocol.BdOperation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -624,7 +625,8 @@ public final class BeadStore implements AutoCloseable {
     return id;
   }
 
-  private static void putChildCounter(Connection c, String parent, int n) throws SQLException {
+  /** Makes sure the next child id of {@code parent} is above {@code n}. */
+  static void putChildCounter(Connection c, String parent, int n) throws SQLException {
     try (PreparedStatement st =
         c.prepareStatement(
             "INSERT INTO child_counters(parent_id, last_child) VALUES (?, ?) ON CONFLICT(parent_id)"
@@ -1035,6 +1037,52 @@ public final class BeadStore implements AutoCloseable {
           }
           return null;
         });
+  }
+
+  // ---- an agent's operations -------------------------------------------------------------------
+
+  /**
+   * Applies an agent's {@code bd} operations in order, all or none: inside the caller's transaction
+   * (e.g. with the run's result) under a savepoint, or in a transaction of its own. Each operation
+   * goes through the store's own method and rules and leaves its usual history, recorded for {@code
+   * actor}. A create keeps the agent's id when it is well-formed, free and (with a parent) a child
+   * id of the parent; otherwise it gets a new id and every later operation follows the rename.
+   *
+   * <p>If one operation breaks a rule, everything the set did is rolled back to the savepoint and
+   * {@link OperationsRefusedException} says which and why; the caller's transaction stays open with
+   * its own writes, to commit (recording the refusal) or not. The store keeps no state in memory
+   * besides its rows, so the rollback leaves no trace.
+   *
+   * @throws OperationsRefusedException naming the first operation that broke a rule
+   */
+  public AppliedOperations applyOperations(List<BdOperation> ops, String actor)
+      throws OperationsRefusedException {
+    if (ops.isEmpty()) {
+      return AppliedOperations.NONE;
+    }
+    return inTransaction(
+        c -> {
+          execute(c, "SAVEPOINT bd_operations");
+          try {
+            AppliedOperations applied = new OperationsApplier(this, c, actor).apply(ops);
+            execute(c, "RELEASE bd_operations");
+            return applied;
+          } catch (SQLException | RuntimeException | Error e) {
+            try {
+              execute(c, "ROLLBACK TO bd_operations");
+              execute(c, "RELEASE bd_operations");
+            } catch (SQLException rollback) {
+              e.addSuppressed(rollback);
+            }
+            throw e;
+          }
+        });
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (java.sql.Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
   }
 
   // ---- row writing -----------------------------------------------------------------------------
