@@ -27,7 +27,27 @@ public final class BeadIds {
   /** bd allows ids up to three levels below a top-level id. */
   public static final int MAX_CHILD_DEPTH = 3;
 
+  /** Longest id {@link #isWellFormed} accepts; bd's own are far shorter. */
+  public static final int MAX_ID_LENGTH = 128;
+
+  // why: prefixes come from config or directory names (letters, digits, '_', '.', '-'), the hash
+  // is base36, children are dotted numbers; anything else cannot have come from a bd
+  private static final java.util.regex.Pattern WELL_FORMED =
+      java.util.regex.Pattern.compile(
+          "[A-Za-z0-9][A-Za-z0-9_.-]*-[A-Za-z0-9]+(\\.[1-9][0-9]{0,8})*");
+
   private BeadIds() {}
+
+  /**
+   * Whether {@code id} is shaped like a bd id: {@code <prefix>-<hash>} with at most {@link
+   * #MAX_CHILD_DEPTH} child levels {@code .<n>}. Any prefix is accepted.
+   */
+  public static boolean isWellFormed(String id) {
+    return id != null
+        && id.length() <= MAX_ID_LENGTH
+        && WELL_FORMED.matcher(id).matches()
+        && depth(id) <= MAX_CHILD_DEPTH;
+  }
 
   /** bd's hash id for one candidate. */
   public static String hashId(

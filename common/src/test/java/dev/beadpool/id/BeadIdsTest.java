@@ -22,6 +22,24 @@ class BeadIdsTest {
   }
 
   @Test
+  void wellFormedIdsHaveAPrefixAHashAndAtMostThreeChildLevels() {
+    assertThat(BeadIds.isWellFormed("bd-a3f8")).isTrue();
+    assertThat(BeadIds.isWellFormed("haxe.elixir-05s5.1.2")).isTrue();
+    assertThat(BeadIds.isWellFormed("hq-cv-d46qe")).isTrue();
+    assertThat(BeadIds.isWellFormed("bd-a3f8.1.2.3")).isTrue();
+
+    assertThat(BeadIds.isWellFormed("bd-a3f8.1.2.3.4")).as("four levels").isFalse();
+    assertThat(BeadIds.isWellFormed("a3f8")).as("no prefix").isFalse();
+    assertThat(BeadIds.isWellFormed("bd-")).as("no hash").isFalse();
+    assertThat(BeadIds.isWellFormed("bd-a3 f8")).isFalse();
+    assertThat(BeadIds.isWellFormed("bd-a3f8.0")).isFalse();
+    assertThat(BeadIds.isWellFormed("bd-a3f8.")).isFalse();
+    assertThat(BeadIds.isWellFormed("-a3f8")).isFalse();
+    assertThat(BeadIds.isWellFormed("bd-" + "x".repeat(200))).isFalse();
+    assertThat(BeadIds.isWellFormed(null)).isFalse();
+  }
+
+  @Test
   void lengthGrowsAtBdsBirthdayThresholds() {
     assertThat(BeadIds.adaptiveLength(0)).isEqualTo(3);
     assertThat(BeadIds.adaptiveLength(163)).isEqualTo(3);

@@ -17,6 +17,7 @@ import dev.beadpool.graph.GraphException;
 import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.id.BeadIds;
 import dev.beadpool.jsonl.JsonlWriter;
+import dev.beadpool.protocol.BdOperation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -504,6 +505,11 @@ public final class BeadStore implements AutoCloseable {
 
   /** {@link #create} inside a caller's transaction. */
   Bead create(Connection c, NewBead spec, String actor) throws SQLException {
+    return create(c, spec, null, actor);
+  }
+
+  /** {@link #create} inside a caller's transaction, with a design (bd's {@code --design}). */
+  Bead create(Connection c, NewBead spec, String design, String actor) throws SQLException {
     Instant now = clock.instant();
     if (spec.parent() != null && load(c, spec.parent()) == null) {
       throw new BeadNotFoundException(spec.parent());
@@ -535,6 +541,7 @@ public final class BeadStore implements AutoCloseable {
             .priority(spec.priority())
             .text("issue_type", spec.issueType())
             .text("description", spec.description())
+            .text("design", design)
             .text("assignee", spec.assignee())
             .text("created_by", actor)
             .labels(spec.labels())
@@ -627,7 +634,8 @@ public final class BeadStore implements AutoCloseable {
     return last;
   }
 
-  private static void putChildCounter(Connection c, String parent, int n) throws SQLException {
+  /** Makes sure the next child id of {@code parent} is above {@code n}. */
+  static void putChildCounter(Connection c, String parent, int n) throws SQLException {
     try (PreparedStatement st =
         c.prepareStatement(
             "INSERT INTO child_counters(parent_id, last_child) VALUES (?, ?) ON CONFLICT(parent_id)"
@@ -730,6 +738,115 @@ public final class BeadStore implements AutoCloseable {
           }
           try (RowWriter w = new RowWriter(c, clock)) {
             writeChange(w, before, after, actor);
+          }
+          return after;
+        });
+  }
+
+  /**
+   * {@code bd label add} and {@code bd label remove} at once: adds the labels the bead lacks, then
+   * removes the ones asked (absent ones are ignored), recording each change in history.
+   */
+  public Bead relabel(String id, List<String> add, List<String> remove, String actor) {
+    return inTransaction(
+        c -> {
+          Bead before = require(c, id);
+          java.util.LinkedHashSet<String> labels = new java.util.LinkedHashSet<>(before.labels());
+          List<String[]> changes = new ArrayList<>();
+          for (String label : add == null ? List.<String>of() : add) {
+            if (label == null || label.isBlank()) {
+              throw new RefusedException("a label must not be empty");
+            }
+            if (labels.add(label)) {
+              changes.add(new String[] {"label_added", null, label});
+            }
+          }
+          for (String label : remove == null ? List.<String>of() : remove) {
+            if (labels.remove(label)) {
+              changes.add(new String[] {"label_removed", label, null});
+            }
+          }
+          Bead after = before.edit().labels(List.copyOf(labels)).touch(clock.instant()).build();
+          try (RowWriter w = new RowWriter(c, clock)) {
+            writeChange(w, before, after, actor);
+            for (String[] change : changes) {
+              w.history(id, actor, change[0], change[1], change[2]);
+            }
+          }
+          return after;
+        });
+  }
+
+  /**
+   * {@code bd comment}: appends a comment by {@code actor}, stamped now, with a new string id (bd's
+   * form since v1.0), to the bead's {@code comments} and the comments index.
+   */
+  public Bead comment(String id, String text, String actor) {
+    if (text == null || text.isBlank()) {
+      throw new RefusedException("comment text must not be empty");
+    }
+    return inTransaction(
+        c -> {
+          Bead before = require(c, id);
+          Instant now = clock.instant();
+          ObjectNode comment = Json.MAPPER.createObjectNode();
+          comment.put("id", java.util.UUID.randomUUID().toString());
+          comment.put("issue_id", id);
+          comment.put("author", actor);
+          comment.put("text", text);
+          comment.put("created_at", Timestamps.format(now));
+          List<ObjectNode> comments = new ArrayList<>(before.comments());
+          comments.add(comment);
+          Bead after = before.edit().comments(comments).touch(now).build();
+          try (RowWriter w = new RowWriter(c, clock)) {
+            writeChange(w, before, after, actor);
+            w.history(id, actor, "commented", null, text);
+          }
+          return after;
+        });
+  }
+
+  /**
+   * Merges {@code patch}'s keys into the bead's {@code metadata} object (created if absent); a key
+   * whose value is null is removed, as in a JSON merge patch. A metadata string holding a JSON
+   * object is merged and kept a string. Any other metadata value is refused.
+   */
+  public Bead mergeMetadata(String id, ObjectNode patch, String actor) {
+    if (patch == null) {
+      throw new RefusedException("metadata to merge is missing");
+    }
+    return inTransaction(
+        c -> {
+          Bead before = require(c, id);
+          JsonNode current = before.field("metadata");
+          boolean asText = current != null && current.isTextual() && !current.asText().isEmpty();
+          JsonNode parsed =
+              current == null || current.isNull() || (current.isTextual() && !asText)
+                  ? Json.MAPPER.createObjectNode()
+                  : asText ? Json.parseOrNull(current.asText()) : current;
+          if (!(parsed instanceof ObjectNode metadata)) {
+            throw new RefusedException(
+                "metadata of "
+                    + id
+                    + " is not a JSON object (it is "
+                    + (parsed == null ? "unreadable" : parsed.getNodeType().name().toLowerCase())
+                    + "), cannot merge keys into it");
+          }
+          patch
+              .fields()
+              .forEachRemaining(
+                  e -> {
+                    if (e.getValue() == null || e.getValue().isNull()) {
+                      metadata.remove(e.getKey());
+                    } else {
+                      metadata.set(e.getKey(), e.getValue().deepCopy());
+                    }
+                  });
+          JsonNode merged = asText ? metadata.textNode(Json.compact(metadata)) : metadata;
+          Bead after = before.edit().set("metadata", merged).touch(clock.instant()).build();
+          try (RowWriter w = new RowWriter(c, clock)) {
+            writeChange(w, before, after, actor);
+            w.history(id, actor, "metadata", null, Json.compact(patch));
           }
           return after;
         });
@@ -929,6 +1046,52 @@ public final class BeadStore implements AutoCloseable {
           }
           return null;
         });
+  }
+
+  // ---- an agent's operations -------------------------------------------------------------------
+
+  /**
+   * Applies an agent's {@code bd} operations in order, all or none: inside the caller's transaction
+   * (e.g. with the run's result) under a savepoint, or in a transaction of its own. Each operation
+   * goes through the store's own method and rules and leaves its usual history, recorded for {@code
+   * actor}. A create keeps the agent's id when it is well-formed, free and (with a parent) a child
+   * id of the parent; otherwise it gets a new id and every later operation follows the rename.
+   *
+   * <p>If one operation breaks a rule, everything the set did is rolled back to the savepoint and
+   * {@link OperationsRefusedException} says which and why; the caller's transaction stays open with
+   * its own writes, to commit (recording the refusal) or not. The store keeps no state in memory
+   * besides its rows, so the rollback leaves no trace.
+   *
+   * @throws OperationsRefusedException naming the first operation that broke a rule
+   */
+  public AppliedOperations applyOperations(List<BdOperation> ops, String actor)
+      throws OperationsRefusedException {
+    if (ops.isEmpty()) {
+      return AppliedOperations.NONE;
+    }
+    return inTransaction(
+        c -> {
+          execute(c, "SAVEPOINT bd_operations");
+          try {
+            AppliedOperations applied = new OperationsApplier(this, c, actor).apply(ops);
+            execute(c, "RELEASE bd_operations");
+            return applied;
+          } catch (SQLException | RuntimeException | Error e) {
+            try {
+              execute(c, "ROLLBACK TO bd_operations");
+              execute(c, "RELEASE bd_operations");
+            } catch (SQLException rollback) {
+              e.addSuppressed(rollback);
+            }
+            throw e;
+          }
+        });
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (java.sql.Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
   }
 
   // ---- row writing -----------------------------------------------------------------------------
