@@ -2,6 +2,7 @@ package dev.beadpool.cli;
 
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.IssueTypes;
+import dev.beadpool.config.AgentConfig;
 import dev.beadpool.dispatch.Backoff;
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.graph.SortPolicy;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     description = {
-      "Run examples/demo: a 27-bead plan with an approval gate and one bead that fails on purpose,",
+      "Run examples/demo: a 29-bead plan with an approval gate, a planning agent and one bead that fails on purpose,",
       "through an embedded broker, the coordinator and 4 agent slots, in a fresh temp directory.",
       "The demo plays the human: it approves the gate once the plan is done. Exit 0 if the run went",
       "as the example expects (see examples/demo/README.md)."
@@ -45,8 +46,8 @@ final class DemoCommand extends BaseCommand {
     try (Services services = new Services()) {
       BeadStore store = services.add(BeadStore.open(db, Clock.systemUTC()));
       store.importFile(dir.resolve("issues.jsonl"), "demo", null);
-      List<String> agent =
-          List.of("/bin/sh", dir.resolve("agents/agent.sh").toAbsolutePath().toString());
+      // the demo's beadpool.yaml: the default agent and a planner that uses the worker's bd
+      AgentConfig agents = ProjectFiles.agents(dir);
       LocalPool pool =
           LocalPool.start(
               services,
@@ -61,16 +62,19 @@ final class DemoCommand extends BaseCommand {
                       Duration.ofSeconds(10),
                       Duration.ofMillis(200),
                       new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(1), 0.2),
-                      CoordinatorSettings.DEFAULT_HUMAN_LABELS),
+                      CoordinatorSettings.DEFAULT_HUMAN_LABELS,
+                      agents),
               broker ->
-                  WorkerSettings.defaults(broker, "demo-worker", agent)
+                  WorkerSettings.defaults(broker, "demo-worker", List.of())
                       .withSlots(4)
                       .withTimings(
                           Duration.ofMinutes(1),
                           Duration.ofSeconds(1),
                           Duration.ofSeconds(5),
                           Duration.ofSeconds(30))
-                      .withDirs(work, work.resolve("logs/run")));
+                      // agents run in the example folder: its beadpool.yaml names them relatively
+                      .withDirs(dir.toAbsolutePath(), work.resolve("logs/run"))
+                      .withAgents(agents, List.of()));
       pool.runUntilIdle(err(), () -> approveGateWhenPlanned(pool));
       return summary(pool, work, Duration.between(started, Instant.now()));
     }
@@ -152,8 +156,20 @@ final class DemoCommand extends BaseCommand {
             + " --db "
             + work.resolve(".beadpool/beads.db"));
     out.flush();
+    // the planner's tasks: created by its agent with the worker's bd, then run like any other
+    List<Bead> planned =
+        all.stream()
+            .filter(b -> b.parent() != null && b.title().startsWith("Task E."))
+            .toList();
+    out.printf(
+        "  the planning agent filed %d tasks with bd create --parent and bd dep add: %s%n",
+        planned.size(),
+        planned.stream().map(b -> b.id() + (b.isClosed() ? " (closed)" : " (open)")).toList());
+    out.flush();
     boolean asExpected =
-        failures.size() == 1
+        planned.size() == 3
+            && planned.stream().allMatch(Bead::isClosed)
+            && failures.size() == 1
             && planted.isPresent()
             && failures.get(0).title().endsWith(" in " + planted.get().id())
             && ready.isEmpty();
@@ -162,7 +178,7 @@ final class DemoCommand extends BaseCommand {
           .println(
               "the demo did not go as expected (one failure bead for the planted bead "
                   + planted.map(Bead::id).orElse("(missing)")
-                  + ", nothing left ready): failure beads "
+                  + ", three planned tasks closed, nothing left ready): failure beads "
                   + failures.stream().map(Bead::title).toList()
                   + ", ready "
                   + ready);

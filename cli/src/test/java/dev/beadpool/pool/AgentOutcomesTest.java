@@ -1,0 +1,452 @@
+package dev.beadpool.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.Json;
+import dev.beadpool.broker.EmbeddedBroker;
+import dev.beadpool.config.AgentConfig;
+import dev.beadpool.dispatch.Backoff;
+import dev.beadpool.dispatch.Coordinator;
+import dev.beadpool.dispatch.CoordinatorSettings;
+import dev.beadpool.messaging.BrokerSettings;
+import dev.beadpool.store.BeadFilter;
+import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.HistoryEntry;
+import dev.beadpool.store.NewBead;
+import dev.beadpool.store.Run;
+import dev.beadpool.store.RunState;
+import dev.beadpool.worker.Worker;
+import dev.beadpool.worker.WorkerSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every outcome of a run, decided by the coordinator from exit code, completion mode and the
+ * agent's bd operations; with real agent processes that use the worker's bd, a real broker and a
+ * real store.
+ */
+class AgentOutcomesTest {
+  static final Duration WAIT = Duration.ofSeconds(40);
+
+  @TempDir Path dir;
+  EmbeddedBroker broker;
+  BrokerSettings brokerSettings;
+  BeadStore store;
+  Coordinator coordinator;
+  final List<Worker> workers = new ArrayList<>();
+  AgentConfig agents;
+  Path ledger;
+
+  @BeforeEach
+  void start() throws Exception {
+    broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
+    brokerSettings = BrokerSettings.anonymous(broker.url());
+    store = BeadStore.open(dir.resolve("beads.db"), Clock.systemUTC());
+    ledger = dir.resolve("ledger.txt");
+    Files.createFile(ledger);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    workers.forEach(Worker::close);
+    if (coordinator != null) {
+      coordinator.close();
+    }
+    store.close();
+    broker.close();
+  }
+
+  /** Writes an agent script that first logs "bead profile attempt turn" to the ledger. */
+  Path agent(String name, String body) throws Exception {
+    Path script = dir.resolve(name + ".sh");
+    Files.writeString(
+        script,
+        "#!/bin/sh\n"
+            + "printf '%s %s %s %s\\n' \"$BEAD_ID\" \"$BEADPOOL_PROFILE\" \"$BEADPOOL_ATTEMPT\""
+            + " \"$BEADPOOL_TURN\" >> '"
+            + ledger
+            + "'\n"
+            + body
+            + "\n");
+    return script;
+  }
+
+  void configure(String yaml) throws Exception {
+    Files.writeString(dir.resolve("beadpool.yaml"), yaml);
+    agents = AgentConfig.load(dir);
+  }
+
+  void startPool(int maxAttempts, String... profiles) throws Exception {
+    coordinator =
+        new Coordinator(
+            store,
+            CoordinatorSettings.defaults(brokerSettings)
+                .withMaxAttempts(maxAttempts)
+                .withLease(Duration.ofSeconds(5), Duration.ofMillis(100))
+                .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(100), 0))
+                .withAgents(agents),
+            Clock.systemUTC());
+    coordinator.start();
+    startWorker("w-1", profiles);
+  }
+
+  Worker startWorker(String id, String... profiles) throws Exception {
+    Worker worker =
+        new Worker(
+            WorkerSettings.defaults(brokerSettings, id, List.of())
+                .withSlots(2)
+                .withTimings(
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(300),
+                    Duration.ofMillis(300),
+                    Duration.ofSeconds(30))
+                .withDirs(dir, dir.resolve("logs/run"))
+                .withAgents(agents, List.of(profiles)),
+            Clock.systemUTC());
+    worker.start();
+    workers.add(worker);
+    return worker;
+  }
+
+  Bead bead(String title, String description, String... labels) {
+    return store.create(
+        new NewBead(title, description, null, 2, List.of(labels), null, List.of(), null, null),
+        "test");
+  }
+
+  List<Run> runs(String id) {
+    return coordinator.ledger().runs(id);
+  }
+
+  void awaitClosed(String id) {
+    await().atMost(WAIT).until(() -> store.get(id).isClosed());
+  }
+
+  List<String> ledgerLines() throws Exception {
+    return Files.readAllLines(ledger);
+  }
+
+  static final String BD_CLOSE_PROFILE =
+      """
+      agent:
+        command: [/bin/sh, %s]
+        completion: bd-close
+      """;
+
+  @Test
+  void doneByBdCloseAndBdShowHasBdsShapeWithThePendingEdits() throws Exception {
+    Path shown = dir.resolve("shown.json");
+    Path agent =
+        agent(
+            "closer",
+            "bd update \"$BEAD_ID\" --append-notes 'looked at it' || exit 9\n"
+                + "bd show \"$BEAD_ID\" --json > '"
+                + shown
+                + "' || exit 8\n"
+                + "bd close \"$BEAD_ID\" --reason 'fixed by the agent'");
+    configure(BD_CLOSE_PROFILE.formatted(agent));
+    Bead b = bead("close me", "the description");
+    startPool(3);
+
+    awaitClosed(b.id());
+
+    assertThat(store.get(b.id()).text("close_reason")).isEqualTo("fixed by the agent");
+    assertThat(store.get(b.id()).text("notes")).isEqualTo("looked at it");
+    assertThat(runs(b.id())).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+    JsonNode show = Json.MAPPER.readTree(shown.toFile());
+    assertThat(show.isArray()).as("bd show --json is an array of details").isTrue();
+    assertThat(show.get(0).path("id").asText()).isEqualTo(b.id());
+    assertThat(show.get(0).path("notes").asText()).isEqualTo("looked at it");
+    assertThat(show.get(0).path("description").asText()).isEqualTo("the description");
+  }
+
+  @Test
+  void doneByExitCode() throws Exception {
+    Path agent = agent("plain", "exit 0");
+    configure("agent:\n  command: [/bin/sh, " + agent + "]\n  completion: exit-code\n");
+    Bead b = bead("plain script", null);
+    startPool(3);
+
+    awaitClosed(b.id());
+
+    assertThat(runs(b.id())).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+    assertThat(store.get(b.id()).text("close_reason")).startsWith("Completed by w-1");
+  }
+
+  @Test
+  void aBdCloseAgentThatExitsZeroWithoutClosingOrNotesFailsTheAttempt() throws Exception {
+    Path agent = agent("lazy", "exit 0");
+    configure(BD_CLOSE_PROFILE.formatted(agent));
+    Bead b = bead("lazy", null);
+    startPool(1);
+
+    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+
+    assertThat(runs(b.id())).extracting(Run::state).containsExactly(RunState.FAILED);
+    assertThat(runs(b.id()).get(0).error()).contains("without closing its bead");
+  }
+
+  @Test
+  void handoffTwiceThenDoneCarriesTheNotesAndSpendsNoAttempt() throws Exception {
+    Path prompts = dir.resolve("prompts.txt");
+    Path agent =
+        agent(
+            "handoff",
+            "cat \"$BEADPOOL_PROMPT_FILE\" >> '"
+                + prompts
+                + "'; echo '----' >> '"
+                + prompts
+                + "'\n"
+                + "if [ \"$BEADPOOL_TURN\" -lt 3 ]; then\n"
+                + "  bd update \"$BEAD_ID\" --append-notes \"handoff from turn $BEADPOOL_TURN\"\n"
+                + "  exit 0\n"
+                + "fi\n"
+                + "bd close \"$BEAD_ID\" --reason 'finished on turn 3'");
+    configure(
+        BD_CLOSE_PROFILE.formatted(agent)
+            + "  prompt:\n    template: \"Bead {{id}} turn {{turn}}. Notes: {{handoff_notes}}\"\n"
+            + "    via: file\n");
+    Bead b = bead("long job", null);
+    startPool(1);
+
+    awaitClosed(b.id());
+
+    List<Run> runs = runs(b.id());
+    assertThat(runs)
+        .extracting(Run::state)
+        .containsExactly(RunState.HANDOFF, RunState.HANDOFF, RunState.SUCCEEDED);
+    assertThat(runs).extracting(Run::attempt).containsExactly(1, 1, 1);
+    assertThat(runs).extracting(Run::turn).containsExactly(1, 2, 3);
+    String[] seen = Files.readString(prompts).split("----\n");
+    assertThat(seen[0]).isEqualTo("Bead " + b.id() + " turn 1. Notes: ");
+    assertThat(seen[2])
+        .isEqualTo(
+            "Bead " + b.id() + " turn 3. Notes: handoff from turn 1\nhandoff from turn 2");
+    assertThat(openFailureBeads()).isEmpty();
+  }
+
+  @Test
+  void exceedingMaxTurnsIsAFailure() throws Exception {
+    Path agent = agent("forever", "bd update \"$BEAD_ID\" --append-notes more; exit 0");
+    configure(BD_CLOSE_PROFILE.formatted(agent) + "  max-turns: 2\n");
+    Bead b = bead("never ends", null);
+    startPool(1);
+
+    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+
+    List<Run> runs = runs(b.id());
+    assertThat(runs).extracting(Run::state).containsExactly(RunState.HANDOFF, RunState.FAILED);
+    assertThat(runs.get(1).error()).contains("max-turns is 2");
+    assertThat(openFailureBeads().get(0).title()).contains(b.id());
+  }
+
+  @Test
+  void aDiscoveredBlockerRunsFirstThenTheOriginal() throws Exception {
+    Path agent =
+        agent(
+            "discoverer",
+            """
+            case "$BEAD_TITLE" in
+              "Fix the auth module") bd close "$BEAD_ID" --reason fixed; exit $? ;;
+            esac
+            if [ "$BEADPOOL_RUN" = 1 ]; then
+              new=$(bd create "Fix the auth module" --type task -p 1 | sed -n 's/^✓ Created issue: //p')
+              [ -n "$new" ] || exit 7
+              bd dep add "$BEAD_ID" "$new" || exit 6
+              exit 0
+            fi
+            bd close "$BEAD_ID" --reason 'done after the blocker'
+            """);
+    configure(BD_CLOSE_PROFILE.formatted(agent));
+    Bead b = bead("feature that needs auth", null);
+    startPool(3);
+
+    awaitClosed(b.id());
+
+    List<Run> runs = runs(b.id());
+    assertThat(runs).extracting(Run::state).containsExactly(RunState.BLOCKED, RunState.SUCCEEDED);
+    assertThat(runs).extracting(Run::attempt).containsExactly(1, 1);
+    Bead blocker =
+        store.list(BeadFilter.ALL).stream()
+            .filter(x -> x.title().equals("Fix the auth module"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(blocker.isClosed()).isTrue();
+    Run blockerRun = runs(blocker.id()).get(0);
+    assertThat(blockerRun.endedAt()).isLessThanOrEqualTo(runs.get(1).startedAt());
+    List<String> order = ledgerLines().stream().map(l -> l.split(" ")[0]).toList();
+    assertThat(order).containsExactly(b.id(), blocker.id(), b.id());
+  }
+
+  @Test
+  void anInvalidOperationSetIsRefusedWholeWithTheReasonRecorded() throws Exception {
+    Bead x = bead("x", null);
+    Bead y = bead("y", null);
+    store.addDependency(y.id(), x.id(), "blocks", "test");
+    // the agent's bd cannot see x and y: only the coordinator finds the cycle
+    Path agent =
+        agent(
+            "cyclic",
+            "bd create 'should not survive' -p 3 > /dev/null || exit 7\n"
+                + "bd dep add "
+                + x.id()
+                + " "
+                + y.id()
+                + " || exit 6\n"
+                + "bd close \"$BEAD_ID\"");
+    configure(BD_CLOSE_PROFILE.formatted(agent));
+    // x and y are for a human: only "bad agent" runs
+    store.update(x.id(), new dev.beadpool.store.BeadUpdate(null, "human", null, null, null, null, null, null, null), "test");
+    Bead b = bead("bad agent", null);
+    startPool(1);
+
+    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+
+    assertThat(runs(b.id())).extracting(Run::state).containsExactly(RunState.FAILED);
+    assertThat(runs(b.id()).get(0).error()).contains("bd operations refused").contains("cycle");
+    assertThat(store.list(BeadFilter.ALL))
+        .extracting(Bead::title)
+        .doesNotContain("should not survive");
+    assertThat(store.get(b.id()).isClosed()).as("its close was refused with the rest").isFalse();
+    assertThat(store.get(x.id()).dependencies()).isEmpty();
+    assertThat(store.history(b.id()))
+        .extracting(HistoryEntry::event)
+        .contains("operations_refused");
+  }
+
+  @Test
+  void anEscalatedSecondAttemptRunsWithTheOtherProfile() throws Exception {
+    Path junior = agent("junior", "echo 'ERROR: could not do it'; exit 1");
+    Path senior = agent("senior", "exit 0");
+    configure(
+        """
+        profiles:
+          engineer:
+            command: [/bin/sh, %s]
+            escalation:
+              - attempt: 2
+                profile: senior
+          senior:
+            command: [/bin/sh, %s]
+        default-profile: engineer
+        """
+            .formatted(junior, senior));
+    Bead b = bead("hard problem", null);
+    startPool(3, "engineer", "senior");
+
+    awaitClosed(b.id());
+
+    List<Run> runs = runs(b.id());
+    assertThat(runs).extracting(Run::profile).containsExactly("engineer", "senior");
+    assertThat(runs).extracting(Run::state).containsExactly(RunState.FAILED, RunState.SUCCEEDED);
+    assertThat(ledgerLines())
+        .containsExactly(b.id() + " engineer 1 1", b.id() + " senior 2 1");
+  }
+
+  @Test
+  void aBeadOnlyReachesAWorkerThatServesItsProfile() throws Exception {
+    Path plan = agent("plan", "echo planner > /dev/null");
+    Path work = agent("work", "exit 0");
+    configure(
+        """
+        agent:
+          command: [/bin/sh, %s]
+        profiles:
+          planner:
+            command: [/bin/sh, %s]
+        routing:
+          - label: planning
+            profile: planner
+        """
+            .formatted(work, plan));
+    Bead planning = bead("Plan tasks for X", null, "planning");
+    Bead task = bead("a task", null);
+    startPool(3, "default");
+
+    awaitClosed(task.id());
+    assertThat(store.get(planning.id()).isClosed())
+        .as("no worker serves planner yet")
+        .isFalse();
+    assertThat(runs(planning.id())).extracting(Run::state).containsExactly(RunState.DISPATCHED);
+
+    startWorker("w-planner", "planner");
+    awaitClosed(planning.id());
+    assertThat(runs(planning.id()).get(0).worker()).isEqualTo("w-planner");
+    assertThat(runs(planning.id()).get(0).profile()).isEqualTo("planner");
+  }
+
+  @Test
+  void aWorkingDirectoryOutsideTheRootsFailsClearlyAndNothingRuns() throws Exception {
+    Path agent = agent("any", "exit 0");
+    configure("agent:\n  command: [/bin/sh, " + agent + "]\n");
+    Bead b = bead("escape", "Do it.\nWorking directory: /etc\nTask packet: .ai/tasks/x/");
+    startPool(1);
+
+    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+
+    Run run = runs(b.id()).get(0);
+    assertThat(run.state()).isEqualTo(RunState.FAILED);
+    assertThat(run.error())
+        .contains("Working directory '/etc' is outside the allowed workspace roots");
+    assertThat(ledgerLines()).as("the agent never started").isEmpty();
+  }
+
+  @Test
+  void aWorkingDirectoryInsideARootIsWhereTheAgentRuns() throws Exception {
+    Path project = Files.createDirectories(dir.resolve("projects/app"));
+    Path where = dir.resolve("where.txt");
+    Path agent = agent("pwd", "pwd > '" + where + "'");
+    configure(
+        "agent:\n  command: [/bin/sh, "
+            + agent
+            + "]\nworkspace:\n  roots: ["
+            + dir.resolve("projects")
+            + "]\n");
+    Bead b = bead("in the app", "Working directory: " + project + "\n");
+    startPool(1);
+
+    awaitClosed(b.id());
+
+    assertThat(Files.readString(where).strip()).isEqualTo(project.toRealPath().toString());
+  }
+
+  @Test
+  void beadTextReachesThePromptArgumentByteForByte() throws Exception {
+    String hostile = "quote \" '$(touch pwned)' `touch pwned2` $HOME\nsecond line ünïcode";
+    Path got = dir.resolve("got.txt");
+    configure(
+        """
+        agent:
+          command: [/bin/sh, -c, 'printf "%%s" "$1" > "$0"', %s, "{prompt}"]
+          prompt:
+            template: "{{title}}|{{description}}"
+            via: arg
+        """
+            .formatted(got));
+    Bead b = bead("t " + hostile, hostile);
+    startPool(1);
+
+    awaitClosed(b.id());
+
+    assertThat(Files.readString(got, StandardCharsets.UTF_8))
+        .isEqualTo("t " + hostile + "|" + hostile);
+    assertThat(dir.resolve("pwned")).doesNotExist();
+    assertThat(dir.resolve("pwned2")).doesNotExist();
+  }
+
+  List<Bead> openFailureBeads() {
+    return store.list(new BeadFilter("open", List.of("failure"), null, null, null));
+  }
+}
