@@ -1,6 +1,7 @@
 package dev.beadpool.cli;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.BeadDetails;
 import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.store.BeadFilter;
 import java.util.List;
@@ -11,9 +12,10 @@ import java.util.Optional;
  * Where read-only commands get beads from: the local store ({@code --db}) or an export evaluated
  * directly ({@code --file}).
  */
-interface BeadSource extends AutoCloseable {
+interface BeadSource extends AutoCloseable, BeadDetails.Lookup {
   ReadyEngine engine();
 
+  @Override
   Optional<Bead> find(String id);
 
   /** The beads with these ids, in this order; unknown ids are left out. */
@@ -26,6 +28,7 @@ interface BeadSource extends AutoCloseable {
   int dependentCount(String id);
 
   /** Beads that depend on {@code id}, each with the edge type. */
+  @Override
   List<Map.Entry<Bead, String>> dependents(String id);
 
   /** Edges whose target is not there: {@code bd-a -> bd-gone (blocks)}. */

@@ -58,6 +58,6 @@ final class CloseCommand extends BaseCommand {
   }
 
   private static String line(dev.beadpool.bead.Bead bead) {
-    return "✓ Closed " + bead.id() + ": " + bead.text("close_reason");
+    return dev.beadpool.bead.BdOutput.closed(bead);
   }
 }

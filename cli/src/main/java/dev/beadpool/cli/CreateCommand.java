@@ -110,10 +110,7 @@ final class CreateCommand extends BaseCommand {
     if (json) {
       Output.json(out(), issue(bead));
     } else {
-      out()
-          .printf(
-              "✓ Created issue: %s%n  Title: %s%n  Priority: P%d%n  Status: %s%n",
-              bead.id(), bead.title(), bead.priority(), bead.status());
+      out().print(dev.beadpool.bead.BdOutput.created(bead));
       out().flush();
     }
     return ExitCodes.OK;

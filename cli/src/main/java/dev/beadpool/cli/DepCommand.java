@@ -1,8 +1,7 @@
 package dev.beadpool.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beadpool.bead.BdOutput;
 import dev.beadpool.bead.DependencyType;
-import dev.beadpool.bead.Json;
 import dev.beadpool.store.BeadStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,24 +56,14 @@ final class DepCommand implements Runnable {
     }
     boolean added = op.equals("add");
     if (command.json) {
-      Output.json(command.out(), result(added ? "added" : "removed", from, to, type));
+      Output.json(command.out(), BdOutput.depResult(added ? "added" : "removed", from, to, type));
     } else if (added) {
-      command.out().printf("✓ Added dependency: %s depends on %s (%s)%n", from, to, type);
+      command.out().println(BdOutput.depAdded(from, to, type));
     } else {
-      command.out().printf("✓ Removed dependency: %s no longer depends on %s%n", from, to);
+      command.out().println(BdOutput.depRemoved(from, to));
     }
     command.out().flush();
     return ExitCodes.OK;
-  }
-
-  /** bd's {@code dep add --json} output: a map, so keys in alphabetical order. */
-  static ObjectNode result(String status, String from, String to, String type) {
-    ObjectNode node = Json.MAPPER.createObjectNode();
-    node.put("depends_on_id", to);
-    node.put("issue_id", from);
-    node.put("status", status);
-    node.put("type", type);
-    return node;
   }
 
   @Command(

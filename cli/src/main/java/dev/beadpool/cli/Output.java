@@ -1,36 +1,17 @@
 package dev.beadpool.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import dev.beadpool.bead.Json;
+import dev.beadpool.bead.BdOutput;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Human tables and bd-style JSON (two-space indent, {@code "key": value}). */
 final class Output {
-  private static final ObjectWriter PRETTY =
-      Json.MAPPER.writer(
-          new DefaultPrettyPrinter()
-              .withSeparators(
-                  Separators.createDefaultInstance()
-                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                      .withObjectEmptySeparator("")
-                      .withArrayEmptySeparator(""))
-              .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE));
-
   private Output() {}
 
   static void json(PrintWriter out, JsonNode node) {
-    try {
-      out.println(PRETTY.writeValueAsString(node));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    out.println(BdOutput.json(node));
     out.flush();
   }
 

@@ -1,5 +1,6 @@
 package dev.beadpool.cli;
 
+import dev.beadpool.bead.BdOutput;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.BeadUpdate;
@@ -70,7 +71,7 @@ final class UpdateCommand extends BaseCommand {
     }
     String who = actor.resolve();
     java.util.function.Function<Bead, String> line =
-        bead -> "✓ Updated issue: " + bead.id() + (claim ? " (claimed by " + who + ")" : "");
+        bead -> BdOutput.updated(bead.id()) + (claim ? " (claimed by " + who + ")" : "");
     java.util.Optional<CoordinatorClient> remote = store.coordinator();
     if (remote.isPresent()) {
       return eachId(

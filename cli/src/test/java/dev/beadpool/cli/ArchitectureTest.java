@@ -21,6 +21,7 @@ class ArchitectureTest {
   };
   static final String COORDINATOR = "dev.beadpool.store..";
   static final String WORKER = "dev.beadpool.worker..";
+  static final String AGENT = "dev.beadpool.agent..";
   static final String CLI = "dev.beadpool.cli..";
 
   final JavaClasses classes =
@@ -35,7 +36,7 @@ class ArchitectureTest {
         .resideInAnyPackage(COMMON)
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(COORDINATOR, WORKER, CLI)
+        .resideInAnyPackage(COORDINATOR, WORKER, AGENT, CLI)
         .check(classes);
   }
 
@@ -46,11 +47,11 @@ class ArchitectureTest {
         .resideInAPackage(COORDINATOR)
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(WORKER, CLI)
+        .resideInAnyPackage(WORKER, AGENT, CLI)
         .check(classes);
     noClasses()
         .that()
-        .resideInAPackage(WORKER)
+        .resideInAnyPackage(WORKER, AGENT)
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(COORDINATOR, CLI)

@@ -21,6 +21,35 @@ public enum DependencyType {
   public static final String WAITS_FOR_TYPE = "waits-for";
   public static final String PARENT_CHILD_TYPE = "parent-child";
 
+  /**
+   * bd's built-in types (its {@code IsWellKnown}). bd also accepts custom types of up to {@link
+   * #MAX_TYPE_LENGTH} characters; these are the ones every tracker understands.
+   */
+  public static final java.util.Set<String> WELL_KNOWN =
+      java.util.Set.of(
+          BLOCKS,
+          PARENT_CHILD_TYPE,
+          CONDITIONAL_BLOCKS,
+          WAITS_FOR_TYPE,
+          "related",
+          "discovered-from",
+          "replies-to",
+          "relates-to",
+          "duplicates",
+          "supersedes",
+          "authored-by",
+          "assigned-to",
+          "approved-by",
+          "attests",
+          "tracks",
+          "until",
+          "caused-by",
+          "validates",
+          "delegated-from");
+
+  /** bd refuses longer type names. */
+  public static final int MAX_TYPE_LENGTH = 50;
+
   public static DependencyType of(String type) {
     if (type == null) {
       return INFORMATIONAL;

@@ -1,0 +1,492 @@
+package dev.beadpool.agent.bd;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.BeadDetails;
+import dev.beadpool.bead.BeadEditor;
+import dev.beadpool.bead.BeadFormatException;
+import dev.beadpool.bead.Dependency;
+import dev.beadpool.bead.DependencyType;
+import dev.beadpool.bead.Json;
+import dev.beadpool.bead.Statuses;
+import dev.beadpool.bead.Timestamps;
+import dev.beadpool.graph.Edge;
+import dev.beadpool.graph.GraphException;
+import dev.beadpool.graph.ReadyEngine;
+import dev.beadpool.id.BeadIds;
+import dev.beadpool.protocol.BdOperation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The beads the worker's {@code bd} knows, as the agent should see them: the run's context (its
+ * bead, the beads around it) with every operation recorded so far applied, the same way the tracker
+ * applies them. Commands read it, check their changes against it (ids, types, cycles) and {@link
+ * #record} them.
+ *
+ * <p>Applying a recorded operation never fails: one that no longer fits (a hand-edited file) is
+ * left out of the view; the coordinator has the last word on every operation anyway.
+ */
+final class BdView implements BeadDetails.Lookup {
+  private final BdContext context;
+  private final String actor;
+  private final String beadId;
+  private final Map<String, Bead> beads = new LinkedHashMap<>();
+  private final List<BdOperation> recorded = new ArrayList<>();
+
+  private BdView(BdContext context, String actor, String beadId) {
+    this.context = context;
+    this.actor = actor;
+    this.beadId = beadId;
+  }
+
+  /**
+   * Builds the view.
+   *
+   * @throws BdException if the run's bead itself is not a valid bead
+   */
+  static BdView of(BdContext context, String actor, List<BdOperation> operations)
+      throws BdException {
+    Bead bead;
+    try {
+      bead = Bead.fromJson(context.bead());
+    } catch (BeadFormatException e) {
+      throw BdException.refused("the run's bead in the bd context is not valid: " + e.getMessage());
+    }
+    BdView view = new BdView(context, actor, bead.id());
+    view.beads.put(bead.id(), bead);
+    for (ObjectNode json : context.related()) {
+      try {
+        Bead related = Bead.fromJson(json);
+        view.beads.putIfAbsent(related.id(), related);
+      } catch (BeadFormatException e) {
+        // why: a related bead bd cannot read is one the agent cannot see; the run goes on
+      }
+    }
+    operations.forEach(view::apply);
+    return view;
+  }
+
+  /** The id of the run's bead. */
+  String beadId() {
+    return beadId;
+  }
+
+  String actor() {
+    return actor;
+  }
+
+  @Override
+  public Optional<Bead> find(String id) {
+    return Optional.ofNullable(beads.get(id));
+  }
+
+  /** The bead, or a refusal that says which beads this bd can see. */
+  Bead require(String id) throws BdException {
+    Bead bead = beads.get(id);
+    if (bead == null) {
+      throw BdException.notFound(notFound(id), scopeHint());
+    }
+    return bead;
+  }
+
+  static String notFound(String id) {
+    return "no issue found matching " + id;
+  }
+
+  /** Why an id may be unknown here although the tracker has it. */
+  String scopeHint() {
+    return "Hint: inside a beadpool worker, bd sees only "
+        + beadId
+        + ", the beads it depends on, its dependents and children, its parent, and the beads"
+        + " created in this run.";
+  }
+
+  @Override
+  public List<Map.Entry<Bead, String>> dependents(String id) {
+    List<Map.Entry<Bead, String>> result = new ArrayList<>();
+    for (Bead bead : beads.values()) {
+      for (Dependency d : bead.dependencies()) {
+        if (d.dependsOnId().equals(id)) {
+          result.add(Map.entry(bead, d.type()));
+        }
+      }
+    }
+    result.sort(Comparator.comparing(e -> e.getKey().id()));
+    return result;
+  }
+
+  /** Applies an operation and keeps it to be appended to the operations file. */
+  void record(BdOperation op) {
+    apply(op);
+    recorded.add(op);
+  }
+
+  /** The operations {@link #record}ed on this view, in order. */
+  List<BdOperation> recorded() {
+    return List.copyOf(recorded);
+  }
+
+  // ---- new ids ---------------------------------------------------------------------------------
+
+  /**
+   * A new top-level id as bd makes it: a hash of title, description, creator and time. The length
+   * is at least the tracker's current one as seen in the known ids (the worker does not know how
+   * many beads the tracker holds), so a clash with a bead it cannot see stays unlikely; the
+   * coordinator re-assigns the id if it is taken anyway.
+   */
+  String newId(String title, String description, Instant now) throws BdException {
+    String prefix = context.prefix();
+    int topLevel = 0;
+    int longest = 0;
+    for (String id : beads.keySet()) {
+      if (BeadIds.parentOf(id) == null && prefix.equals(BeadIds.prefixOf(id))) {
+        topLevel++;
+        String hash = id.substring(prefix.length() + 1);
+        if (hash.matches("[0-9a-z]{3,8}")) {
+          longest = Math.max(longest, hash.length());
+        }
+      }
+    }
+    int start = Math.max(BeadIds.adaptiveLength(topLevel), longest);
+    for (int length = start; length <= BeadIds.MAX_HASH_LENGTH; length++) {
+      for (int nonce = 0; nonce < BeadIds.NONCES_PER_LENGTH; nonce++) {
+        String candidate =
+            BeadIds.hashId(
+                prefix, title, description == null ? "" : description, actor, now, length, nonce);
+        if (!beads.containsKey(candidate)) {
+          return candidate;
+        }
+      }
+    }
+    throw BdException.refused("failed to generate a unique id with prefix " + prefix);
+  }
+
+  /**
+   * The next child id of a known parent: one above both the tracker's counter for it and every
+   * child this bd knows, including those created in this run.
+   */
+  String nextChildId(String parent) throws BdException {
+    require(parent);
+    int last = context.childCounters().getOrDefault(parent, 0);
+    for (String id : beads.keySet()) {
+      if (parent.equals(BeadIds.parentOf(id))) {
+        last = Math.max(last, BeadIds.childNumber(id));
+      }
+    }
+    try {
+      return BeadIds.childId(parent, last + 1);
+    } catch (IllegalArgumentException e) {
+      throw BdException.refused(e.getMessage());
+    }
+  }
+
+  // ---- checks ----------------------------------------------------------------------------------
+
+  /**
+   * A dependency type bd understands: one of its built-in types or a custom one this tracker
+   * already uses; anything else is most likely a typo ({@code blocker}, {@code depends-on}).
+   */
+  void checkType(String type) throws BdException {
+    if (type == null || type.isBlank() || type.length() > DependencyType.MAX_TYPE_LENGTH) {
+      throw BdException.refused(
+          "invalid dependency type '"
+              + type
+              + "': must be non-empty and at most "
+              + DependencyType.MAX_TYPE_LENGTH
+              + " characters");
+    }
+    if (!DependencyType.WELL_KNOWN.contains(type) && !typesInUse().contains(type)) {
+      throw BdException.refused(
+          "unknown dependency type '"
+              + type
+              + "': use one of "
+              + String.join(", ", new TreeSet<>(DependencyType.WELL_KNOWN)));
+    }
+  }
+
+  private Set<String> typesInUse() {
+    Set<String> types = new TreeSet<>();
+    beads.values().forEach(b -> b.dependencies().forEach(d -> types.add(d.type())));
+    return types;
+  }
+
+  /** A status bd knows, or a custom one a known bead has. */
+  void checkStatus(String status) throws BdException {
+    Set<String> known = new TreeSet<>(Statuses.BUILT_IN);
+    beads.values().forEach(b -> known.add(b.status()));
+    if (status == null || !known.contains(status)) {
+      throw BdException.refused(
+          "invalid status '" + status + "': use one of " + String.join(", ", known));
+    }
+  }
+
+  /**
+   * Refuses what bd refuses for {@code dep add FROM TO}: unknown ids, a self-dependency, a child
+   * depending on its own parent, an edge that closes a cycle among the known beads.
+   */
+  void checkDependency(String from, String to, String type) throws BdException {
+    require(from);
+    require(to);
+    checkType(type);
+    if (from.equals(to)) {
+      throw BdException.refused("cannot add dependency: an issue cannot depend on itself: " + from);
+    }
+    if (DependencyType.of(type) != DependencyType.PARENT_CHILD && isDescendant(from, to)) {
+      throw BdException.refused(
+          "cannot add dependency: "
+              + from
+              + " is already a child of "
+              + to
+              + "; children wait for their parent through the hierarchy, an explicit dependency"
+              + " would deadlock");
+    }
+    ReadyEngine engine = ReadyEngine.ofBeads(beads.values());
+    try {
+      engine.addEdge(new Edge(from, to, type, null));
+    } catch (GraphException e) {
+      throw BdException.refused("cannot add dependency: " + e.getMessage());
+    }
+  }
+
+  private static boolean isDescendant(String id, String ancestor) {
+    for (String p = BeadIds.parentOf(id); p != null; p = BeadIds.parentOf(p)) {
+      if (p.equals(ancestor)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The known beads {@code id} waits for through {@code blocks} edges that are not done. */
+  List<String> openBlockers(String id) {
+    List<String> open = new ArrayList<>();
+    for (Dependency d : known(id).dependencies()) {
+      if (d.kind() == DependencyType.BLOCKING) {
+        Bead target = beads.get(d.dependsOnId());
+        if (target != null && !Statuses.isDone(target.status())) {
+          open.add(target.id());
+        }
+      }
+    }
+    open.sort(null);
+    return open;
+  }
+
+  /** How many known children of {@code id} are not done. */
+  int openChildren(String id) {
+    int open = 0;
+    for (Map.Entry<Bead, String> e : dependents(id)) {
+      if (DependencyType.PARENT_CHILD_TYPE.equals(e.getValue())
+          && !Statuses.isDone(e.getKey().status())) {
+        open++;
+      }
+    }
+    return open;
+  }
+
+  private Bead known(String id) {
+    Bead bead = beads.get(id);
+    if (bead == null) {
+      throw new IllegalStateException("checked before: " + id);
+    }
+    return bead;
+  }
+
+  // ---- applying operations ---------------------------------------------------------------------
+
+  private void apply(BdOperation op) {
+    Instant parsed = Timestamps.parseOrNull(op.at());
+    Instant at = parsed == null ? Instant.now() : parsed;
+    switch (op.op()) {
+      case BdOperation.CREATE -> applyCreate(op, at);
+      case BdOperation.DEP_ADD ->
+          edit(op.id(), at, (before, editor) -> addEdge(op, at, before, editor));
+      case BdOperation.DEP_REMOVE ->
+          edit(
+              op.id(),
+              at,
+              (before, editor) ->
+                  editor.dependencies(
+                      before.dependencies().stream()
+                          .filter(d -> !d.dependsOnId().equals(op.dependsOn()))
+                          .toList()));
+      case BdOperation.UPDATE ->
+          edit(op.id(), at, (before, editor) -> update(op, at, before, editor));
+      case BdOperation.COMMENT ->
+          edit(op.id(), at, (before, editor) -> comment(op, at, before, editor));
+      case BdOperation.CLOSE -> {
+        Bead before = beads.get(op.id());
+        if (before != null && !before.isClosed()) {
+          edit(
+              op.id(),
+              at,
+              (b, editor) -> {
+                setStatus(editor, b, Statuses.CLOSED, at);
+                editor.text(
+                    "close_reason",
+                    op.reason() == null || op.reason().isBlank() ? "Closed" : op.reason());
+              });
+        }
+      }
+      case BdOperation.METADATA ->
+          edit(op.id(), at, (before, editor) -> metadata(op, before, editor));
+      default -> {
+        // an operation of a newer worker: nothing this view can show
+      }
+    }
+  }
+
+  private void applyCreate(BdOperation op, Instant at) {
+    if (op.id() == null || op.title() == null || beads.containsKey(op.id())) {
+      return;
+    }
+    String stamp = Timestamps.format(at);
+    List<Dependency> deps = new ArrayList<>();
+    if (op.parent() != null) {
+      deps.add(
+          Dependency.create(op.id(), op.parent(), DependencyType.PARENT_CHILD_TYPE, stamp, actor));
+    }
+    for (String ref : op.deps() == null ? List.<String>of() : op.deps()) {
+      DepRef dep = DepRef.parse(ref);
+      deps.add(Dependency.create(op.id(), dep.target(), dep.type(), stamp, actor));
+    }
+    BeadEditor editor =
+        BeadEditor.create(op.id(), op.title(), at)
+            .priority(op.priority() == null ? Bead.DEFAULT_PRIORITY : op.priority())
+            .text("issue_type", op.type())
+            .text("description", op.description())
+            .text("design", op.design())
+            .text("created_by", actor)
+            .labels(op.labels() == null ? List.of() : op.labels())
+            .dependencies(deps);
+    try {
+      Bead bead = editor.buildValidated();
+      beads.put(bead.id(), bead);
+    } catch (BeadFormatException e) {
+      // left out of the view, see the class comment
+    }
+  }
+
+  /** One entry of bd's {@code --deps}: {@code id} or {@code type:id}. */
+  record DepRef(String type, String target) {
+    static DepRef parse(String ref) {
+      int colon = ref.indexOf(':');
+      return colon > 0
+          ? new DepRef(ref.substring(0, colon), ref.substring(colon + 1))
+          : new DepRef(DependencyType.BLOCKS, ref);
+    }
+  }
+
+  private void addEdge(BdOperation op, Instant at, Bead before, BeadEditor editor) {
+    List<Dependency> deps = new ArrayList<>();
+    for (Dependency d : before.dependencies()) {
+      if (!d.dependsOnId().equals(op.dependsOn())) {
+        deps.add(d);
+      }
+    }
+    String type = op.depType() == null ? DependencyType.BLOCKS : op.depType();
+    deps.add(Dependency.create(op.id(), op.dependsOn(), type, Timestamps.format(at), actor));
+    editor.dependencies(deps);
+  }
+
+  private static void update(BdOperation op, Instant at, Bead before, BeadEditor editor) {
+    if (op.status() != null && !op.status().equals(before.status())) {
+      setStatus(editor, before, op.status(), at);
+    }
+    if (op.priority() != null) {
+      editor.priority(op.priority());
+    }
+    if (op.title() != null) {
+      editor.text("title", op.title());
+    }
+    if (op.description() != null) {
+      editor.text("description", op.description());
+    }
+    if (op.design() != null) {
+      editor.text("design", op.design());
+    }
+    if (op.notes() != null) {
+      editor.text("notes", op.notes());
+    }
+    if (op.appendNotes() != null) {
+      String notes = op.notes() != null ? op.notes() : before.text("notes");
+      editor.text(
+          "notes",
+          notes == null || notes.isEmpty() ? op.appendNotes() : notes + "\n" + op.appendNotes());
+    }
+    if (op.addLabels() != null || op.removeLabels() != null) {
+      Set<String> labels = new LinkedHashSet<>(before.labels());
+      if (op.addLabels() != null) {
+        labels.addAll(op.addLabels());
+      }
+      if (op.removeLabels() != null) {
+        op.removeLabels().forEach(labels::remove);
+      }
+      editor.labels(List.copyOf(labels));
+    }
+  }
+
+  /** bd's rule: {@code closed_at} iff closed; {@code started_at} the first time in progress. */
+  private static void setStatus(BeadEditor editor, Bead before, String status, Instant at) {
+    editor.text("status", status);
+    if (Statuses.CLOSED.equals(status)) {
+      editor.timestamp("closed_at", at);
+    } else if (before.isClosed()) {
+      editor.text("closed_at", null).text("close_reason", null);
+    }
+    if (Statuses.IN_PROGRESS.equals(status) && before.text("started_at") == null) {
+      editor.timestamp("started_at", at);
+    }
+  }
+
+  private void comment(BdOperation op, Instant at, Bead before, BeadEditor editor) {
+    List<ObjectNode> comments = new ArrayList<>(before.comments());
+    ObjectNode comment = Json.MAPPER.createObjectNode();
+    comment.put("issue_id", before.id());
+    comment.put("author", actor);
+    comment.put("text", op.text() == null ? "" : op.text());
+    comment.put("created_at", Timestamps.format(at));
+    comments.add(comment);
+    editor.comments(comments);
+  }
+
+  private static void metadata(BdOperation op, Bead before, BeadEditor editor) {
+    if (op.metadata() == null) {
+      return;
+    }
+    JsonNode existing = before.field("metadata");
+    ObjectNode merged =
+        existing instanceof ObjectNode object ? object : Json.MAPPER.createObjectNode();
+    merged.setAll(op.metadata().deepCopy());
+    editor.set("metadata", merged);
+  }
+
+  @FunctionalInterface
+  private interface Edit {
+    void apply(Bead before, BeadEditor editor);
+  }
+
+  private void edit(String id, Instant at, Edit edit) {
+    Bead before = id == null ? null : beads.get(id);
+    if (before == null) {
+      return;
+    }
+    BeadEditor editor = before.edit();
+    edit.apply(before, editor);
+    try {
+      beads.put(id, editor.touch(at).buildValidated());
+    } catch (BeadFormatException e) {
+      // left out of the view, see the class comment
+    }
+  }
+}
