@@ -39,7 +39,10 @@ final class CoordinatorCommand extends BaseCommand {
       BeadStore beads = services.add(store.openOrCreate());
       Coordinator coordinator =
           services.add(
-              new Coordinator(beads, options.settings(broker.settings(), store.projectDir()), Clock.systemUTC()));
+              new Coordinator(
+                  beads,
+                  options.settings(broker.settings(), store.projectDir()),
+                  Clock.systemUTC()));
       coordinator.start();
       services.add(CoordinatorApi.start(coordinator, store.path(), httpHost, httpPort));
       err()

@@ -158,9 +158,7 @@ final class DemoCommand extends BaseCommand {
     out.flush();
     // the planner's tasks: created by its agent with the worker's bd, then run like any other
     List<Bead> planned =
-        all.stream()
-            .filter(b -> b.parent() != null && b.title().startsWith("Task E."))
-            .toList();
+        all.stream().filter(b -> b.parent() != null && b.title().startsWith("Task E.")).toList();
     out.printf(
         "  the planning agent filed %d tasks with bd create --parent and bd dep add: %s%n",
         planned.size(),

@@ -9,12 +9,10 @@ import dev.beadpool.worker.WorkerSettings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -106,7 +104,9 @@ final class WorkerOptions {
       command = agents.profile(AgentConfig.DEFAULT_PROFILE).map(p -> p.command()).orElse(List.of());
     }
     List<String> served =
-        profiles == null ? List.of() : profiles.stream().map(String::trim).filter(p -> !p.isEmpty()).toList();
+        profiles == null
+            ? List.of()
+            : profiles.stream().map(String::trim).filter(p -> !p.isEmpty()).toList();
     Set<Integer> codes = new HashSet<>();
     for (String code : infraExitCodes == null ? List.<String>of() : infraExitCodes) {
       if (!code.isBlank()) {
@@ -119,20 +119,21 @@ final class WorkerOptions {
     }
     try {
       return new WorkerSettings(
-          broker,
-          id == null || id.isBlank() ? defaultId() : id,
-          slots,
-          command,
-          timeout,
-          heartbeat,
-          grace,
-          workDir,
-          logs,
-          codes,
-          WorkerSettings.DEFAULT_BREAKER_OPEN_FOR,
-          WorkerSettings.DEFAULT_CLAIM_TIMEOUT,
-          agents,
-          served);
+              broker,
+              id == null || id.isBlank() ? defaultId() : id,
+              slots,
+              command,
+              timeout,
+              heartbeat,
+              grace,
+              workDir,
+              logs,
+              codes,
+              WorkerSettings.DEFAULT_BREAKER_OPEN_FOR,
+              WorkerSettings.DEFAULT_CLAIM_TIMEOUT,
+              agents,
+              served)
+          .validated();
     } catch (IllegalArgumentException e) {
       throw new CliUsageException(e.getMessage());
     }

@@ -6,138 +6,21 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Json;
-import dev.beadpool.broker.EmbeddedBroker;
-import dev.beadpool.config.AgentConfig;
-import dev.beadpool.dispatch.Backoff;
-import dev.beadpool.dispatch.Coordinator;
-import dev.beadpool.dispatch.CoordinatorSettings;
-import dev.beadpool.messaging.BrokerSettings;
 import dev.beadpool.store.BeadFilter;
-import dev.beadpool.store.BeadStore;
-import dev.beadpool.store.HistoryEntry;
-import dev.beadpool.store.NewBead;
 import dev.beadpool.store.Run;
 import dev.beadpool.store.RunState;
-import dev.beadpool.worker.Worker;
-import dev.beadpool.worker.WorkerSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every outcome of a run, decided by the coordinator from exit code, completion mode and the
  * agent's bd operations; with real agent processes that use the worker's bd, a real broker and a
  * real store.
  */
-class AgentOutcomesTest {
-  static final Duration WAIT = Duration.ofSeconds(40);
-
-  @TempDir Path dir;
-  EmbeddedBroker broker;
-  BrokerSettings brokerSettings;
-  BeadStore store;
-  Coordinator coordinator;
-  final List<Worker> workers = new ArrayList<>();
-  AgentConfig agents;
-  Path ledger;
-
-  @BeforeEach
-  void start() throws Exception {
-    broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
-    brokerSettings = BrokerSettings.anonymous(broker.url());
-    store = BeadStore.open(dir.resolve("beads.db"), Clock.systemUTC());
-    ledger = dir.resolve("ledger.txt");
-    Files.createFile(ledger);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    workers.forEach(Worker::close);
-    if (coordinator != null) {
-      coordinator.close();
-    }
-    store.close();
-    broker.close();
-  }
-
-  /** Writes an agent script that first logs "bead profile attempt turn" to the ledger. */
-  Path agent(String name, String body) throws Exception {
-    Path script = dir.resolve(name + ".sh");
-    Files.writeString(
-        script,
-        "#!/bin/sh\n"
-            + "printf '%s %s %s %s\\n' \"$BEAD_ID\" \"$BEADPOOL_PROFILE\" \"$BEADPOOL_ATTEMPT\""
-            + " \"$BEADPOOL_TURN\" >> '"
-            + ledger
-            + "'\n"
-            + body
-            + "\n");
-    return script;
-  }
-
-  void configure(String yaml) throws Exception {
-    Files.writeString(dir.resolve("beadpool.yaml"), yaml);
-    agents = AgentConfig.load(dir);
-  }
-
-  void startPool(int maxAttempts, String... profiles) throws Exception {
-    coordinator =
-        new Coordinator(
-            store,
-            CoordinatorSettings.defaults(brokerSettings)
-                .withMaxAttempts(maxAttempts)
-                .withLease(Duration.ofSeconds(5), Duration.ofMillis(100))
-                .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(100), 0))
-                .withAgents(agents),
-            Clock.systemUTC());
-    coordinator.start();
-    startWorker("w-1", profiles);
-  }
-
-  Worker startWorker(String id, String... profiles) throws Exception {
-    Worker worker =
-        new Worker(
-            WorkerSettings.defaults(brokerSettings, id, List.of())
-                .withSlots(2)
-                .withTimings(
-                    Duration.ofSeconds(30),
-                    Duration.ofMillis(300),
-                    Duration.ofMillis(300),
-                    Duration.ofSeconds(30))
-                .withDirs(dir, dir.resolve("logs/run"))
-                .withAgents(agents, List.of(profiles)),
-            Clock.systemUTC());
-    worker.start();
-    workers.add(worker);
-    return worker;
-  }
-
-  Bead bead(String title, String description, String... labels) {
-    return store.create(
-        new NewBead(title, description, null, 2, List.of(labels), null, List.of(), null, null),
-        "test");
-  }
-
-  List<Run> runs(String id) {
-    return coordinator.ledger().runs(id);
-  }
-
-  void awaitClosed(String id) {
-    await().atMost(WAIT).until(() -> store.get(id).isClosed());
-  }
-
-  List<String> ledgerLines() throws Exception {
-    return Files.readAllLines(ledger);
-  }
-
+class AgentOutcomesTest extends AgentPoolHarness {
   static final String BD_CLOSE_PROFILE =
       """
       agent:
@@ -232,8 +115,7 @@ class AgentOutcomesTest {
     String[] seen = Files.readString(prompts).split("----\n");
     assertThat(seen[0]).isEqualTo("Bead " + b.id() + " turn 1. Notes: ");
     assertThat(seen[2])
-        .isEqualTo(
-            "Bead " + b.id() + " turn 3. Notes: handoff from turn 1\nhandoff from turn 2");
+        .isEqualTo("Bead " + b.id() + " turn 3. Notes: handoff from turn 1\nhandoff from turn 2");
     assertThat(openFailureBeads()).isEmpty();
   }
 
@@ -294,12 +176,27 @@ class AgentOutcomesTest {
   void anInvalidOperationSetIsRefusedWholeWithTheReasonRecorded() throws Exception {
     Bead x = bead("x", null);
     Bead y = bead("y", null);
-    store.addDependency(y.id(), x.id(), "blocks", "test");
-    // the agent's bd cannot see x and y: only the coordinator finds the cycle
+    // x and y are for a human (assigned), related to the agent's bead so its bd sees them
+    for (Bead held : List.of(x, y)) {
+      store.update(
+          held.id(),
+          new dev.beadpool.store.BeadUpdate(
+              null, "human", null, null, null, null, null, null, null),
+          "test");
+    }
+    Bead b = bead("bad agent", null);
+    store.addDependency(b.id(), x.id(), "related", "test");
+    store.addDependency(b.id(), y.id(), "related", "test");
+    Path go = dir.resolve("go");
+    // the agent's view is from dispatch time: the edge y -> x added while it runs makes its
+    // x -> y a cycle that only the coordinator can see
     Path agent =
         agent(
             "cyclic",
-            "bd create 'should not survive' -p 3 > /dev/null || exit 7\n"
+            "while [ ! -f '"
+                + go
+                + "' ]; do sleep 0.05; done\n"
+                + "bd create 'should not survive' -p 3 > /dev/null || exit 7\n"
                 + "bd dep add "
                 + x.id()
                 + " "
@@ -307,10 +204,12 @@ class AgentOutcomesTest {
                 + " || exit 6\n"
                 + "bd close \"$BEAD_ID\"");
     configure(BD_CLOSE_PROFILE.formatted(agent));
-    // x and y are for a human: only "bad agent" runs
-    store.update(x.id(), new dev.beadpool.store.BeadUpdate(null, "human", null, null, null, null, null, null, null), "test");
-    Bead b = bead("bad agent", null);
     startPool(1);
+    await()
+        .atMost(WAIT)
+        .until(() -> runs(b.id()).stream().anyMatch(r -> r.state() == RunState.RUNNING));
+    coordinator.addDependency(y.id(), x.id(), "blocks", "test");
+    Files.createFile(go);
 
     await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
 
@@ -322,8 +221,9 @@ class AgentOutcomesTest {
     assertThat(store.get(b.id()).isClosed()).as("its close was refused with the rest").isFalse();
     assertThat(store.get(x.id()).dependencies()).isEmpty();
     assertThat(store.history(b.id()))
-        .extracting(HistoryEntry::event)
-        .contains("operations_refused");
+        .filteredOn(h -> h.event().equals("operations_refused"))
+        .singleElement()
+        .satisfies(h -> assertThat(h.to()).contains("cycle"));
   }
 
   @Test
@@ -351,8 +251,7 @@ class AgentOutcomesTest {
     List<Run> runs = runs(b.id());
     assertThat(runs).extracting(Run::profile).containsExactly("engineer", "senior");
     assertThat(runs).extracting(Run::state).containsExactly(RunState.FAILED, RunState.SUCCEEDED);
-    assertThat(ledgerLines())
-        .containsExactly(b.id() + " engineer 1 1", b.id() + " senior 2 1");
+    assertThat(ledgerLines()).containsExactly(b.id() + " engineer 1 1", b.id() + " senior 2 1");
   }
 
   @Test
@@ -376,9 +275,7 @@ class AgentOutcomesTest {
     startPool(3, "default");
 
     awaitClosed(task.id());
-    assertThat(store.get(planning.id()).isClosed())
-        .as("no worker serves planner yet")
-        .isFalse();
+    assertThat(store.get(planning.id()).isClosed()).as("no worker serves planner yet").isFalse();
     assertThat(runs(planning.id())).extracting(Run::state).containsExactly(RunState.DISPATCHED);
 
     startWorker("w-planner", "planner");
@@ -444,9 +341,5 @@ class AgentOutcomesTest {
         .isEqualTo("t " + hostile + "|" + hostile);
     assertThat(dir.resolve("pwned")).doesNotExist();
     assertThat(dir.resolve("pwned2")).doesNotExist();
-  }
-
-  List<Bead> openFailureBeads() {
-    return store.list(new BeadFilter("open", List.of("failure"), null, null, null));
   }
 }

@@ -107,7 +107,8 @@ public final class AgentRunner {
    */
   public AgentRun run(Path runDir, Launch launch, Consumer<Process> started) throws IOException {
     Path log = runDir.resolve("output.log");
-    ProcessBuilder builder = new ProcessBuilder(launch.command()).directory(launch.workDir().toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(launch.command()).directory(launch.workDir().toFile());
     builder.redirectErrorStream(true);
     builder.redirectInput(
         launch.stdin() == null

@@ -10,9 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where an agent works. A bead may name its directory with a {@code Working directory: <path>}
- * line (the orchestrator-role convention, in its description or title); it is honoured only inside
- * the worker's workspace roots, since bead text is untrusted.
+ * Where an agent works. A bead may name its directory with a {@code Working directory: <path>} line
+ * (the orchestrator-role convention, in its description or title); it is honoured only inside the
+ * worker's workspace roots, since bead text is untrusted.
  */
 public final class Workspace {
   private static final Pattern WORKING_DIRECTORY =

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A git worktree per bead on branch {@code bead/<id>} (the parallel-orchestrator convention): agents
- * working on several beads of one repository at once do not see each other's changes. Every git
- * command is an argument list; bead text only ever reaches git as a single argument.
+ * A git worktree per bead on branch {@code bead/<id>} (the parallel-orchestrator convention):
+ * agents working on several beads of one repository at once do not see each other's changes. Every
+ * git command is an argument list; bead text only ever reaches git as a single argument.
  */
 public final class Worktrees {
   private static final long GIT_TIMEOUT_SECONDS = 120;
@@ -34,8 +34,7 @@ public final class Worktrees {
    * Creates (or reuses, after a failed attempt kept it) the worktree of a bead in {@code
    * <repository>/<worktrees>/<id>}, on branch {@code bead/<id>}.
    */
-  public static Worktree create(Path workDir, String worktrees, String beadId)
-      throws GitException {
+  public static Worktree create(Path workDir, String worktrees, String beadId) throws GitException {
     Path top = Path.of(git(workDir, "rev-parse", "--show-toplevel").strip());
     String name = AgentRunner.safe(beadId);
     String branch = "bead/" + name;

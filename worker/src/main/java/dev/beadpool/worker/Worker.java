@@ -1,26 +1,21 @@
 package dev.beadpool.worker;
 
-import dev.beadpool.agent.AgentRun;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beadpool.agent.AgentRun;
 import dev.beadpool.agent.AgentRunner;
 import dev.beadpool.agent.Workspace;
 import dev.beadpool.agent.Worktrees;
 import dev.beadpool.agent.bd.BdSupport;
 import dev.beadpool.bead.Json;
 import dev.beadpool.config.AgentProfile;
-import dev.beadpool.protocol.BdOperation;
-import dev.beadpool.protocol.OutputLines;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
 import dev.beadpool.messaging.BrokerConnections;
 import dev.beadpool.protocol.Addresses;
+import dev.beadpool.protocol.BdOperation;
 import dev.beadpool.protocol.ClaimReply;
 import dev.beadpool.protocol.ClaimRequest;
 import dev.beadpool.protocol.DispatchMessage;
 import dev.beadpool.protocol.Heartbeat;
+import dev.beadpool.protocol.OutputLines;
 import dev.beadpool.protocol.Properties;
 import dev.beadpool.protocol.RunResult;
 import dev.beadpool.protocol.Wire;
@@ -36,15 +31,19 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -96,7 +95,7 @@ public final class Worker implements AutoCloseable {
   }
 
   public Worker(WorkerSettings settings, Clock clock) {
-    this.settings = settings;
+    this.settings = settings.validated();
     this.runner = new AgentRunner(settings.logRoot(), clock);
     this.breaker =
         CircuitBreaker.of(
@@ -248,7 +247,8 @@ public final class Worker implements AutoCloseable {
     try {
       dispatch = Wire.decode(((TextMessage) message).getText(), DispatchMessage.class);
     } catch (Wire.WireException | ClassCastException e) {
-      deadLetter(session, producer, message, String.valueOf(message.getJMSDestination()), e.getMessage());
+      deadLetter(
+          session, producer, message, String.valueOf(message.getJMSDestination()), e.getMessage());
       breaker.releasePermission();
       return;
     }
@@ -343,7 +343,9 @@ public final class Worker implements AutoCloseable {
     } catch (Exception e) {
       breaker.onError(
           System.nanoTime() - start, TimeUnit.NANOSECONDS, new InfraFailure(e.toString()));
-      result = RunResult.released(id, dispatch.run(), leaseId, settings.id(), "worker error: " + e);
+      result =
+          RunResult.released(
+              dispatch.beadId(), dispatch.run(), leaseId, settings.id(), "worker error: " + e);
     } finally {
       running.remove(dispatch.run());
     }
@@ -389,7 +391,14 @@ public final class Worker implements AutoCloseable {
       infraCodes.addAll(profile.infraExitCodes());
       boolean infra =
           !agent.started() || (agent.exitCode() != null && infraCodes.contains(agent.exitCode()));
-      List<BdOperation> ops = new ArrayList<>(BdSupport.readOperations(job.bd().opsFile()));
+      List<BdOperation> ops = new ArrayList<>();
+      String opsError = null;
+      try {
+        ops.addAll(BdSupport.readOperations(job.bd().opsFile()));
+      } catch (java.io.IOException e) {
+        // why: the agent's own file; a broken one fails its run instead of releasing it forever
+        opsError = "bd operations unreadable: " + e.getMessage();
+      }
       if (job.worktree() != null && !current.released && !infra) {
         ops.add(worktreeOutcome(dispatch, job.worktree(), agent.succeeded(), onLines));
       }
@@ -410,7 +419,7 @@ public final class Worker implements AutoCloseable {
       } else {
         breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
         result =
-            (agent.succeeded()
+            (agent.succeeded() && opsError == null
                     ? RunResult.succeeded(
                         id, dispatch.run(), leaseId, settings.id(), null, agent.outputTail(), log)
                     : RunResult.failed(
@@ -423,7 +432,7 @@ public final class Worker implements AutoCloseable {
                             ? "timed out after " + timeout
                             : agent.failureLine() != null
                                 ? "output matched a failure pattern: " + agent.failureLine()
-                                : errorLine(agent),
+                                : opsError != null ? opsError : errorLine(agent),
                         agent.outputTail(),
                         log))
                 .with(ops, profile.completion());
@@ -468,7 +477,12 @@ public final class Worker implements AutoCloseable {
         Worktrees.remove(worktree);
         wt.remove("path");
         onLines.accept(
-            List.of("[beadpool] committed " + commit + " on " + worktree.branch() + " (phase committed)"));
+            List.of(
+                "[beadpool] committed "
+                    + commit
+                    + " on "
+                    + worktree.branch()
+                    + " (phase committed)"));
       } catch (Worktrees.GitException e) {
         wt.put("error", e.getMessage());
         onLines.accept(List.of("[beadpool] worktree kept: " + e.getMessage()));

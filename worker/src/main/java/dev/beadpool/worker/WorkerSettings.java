@@ -60,13 +60,6 @@ public record WorkerSettings(
                 : List.copyOf(agents.profiles().keySet()))
             : List.copyOf(profiles);
     for (String p : profiles) {
-      if (p.equals(AgentConfig.DEFAULT_PROFILE)
-          && agents.profile(p).isEmpty()
-          && (command.isEmpty() || command.get(0).isBlank())) {
-        throw new IllegalArgumentException(
-            "no agent command: set agent.command in beadpool.yaml (a list of arguments),"
-                + " BEADPOOL_AGENT_COMMAND or --agent-command");
-      }
       if (!p.equals(AgentConfig.DEFAULT_PROFILE) && agents.profile(p).isEmpty()) {
         throw new IllegalArgumentException(
             "profile "
@@ -170,6 +163,24 @@ public record WorkerSettings(
         claimTimeout,
         config,
         served);
+  }
+
+  /**
+   * Checks that every profile served has a command.
+   *
+   * @throws IllegalArgumentException saying where to set it
+   */
+  public WorkerSettings validated() {
+    for (String p : profiles) {
+      if (p.equals(AgentConfig.DEFAULT_PROFILE)
+          && agents.profile(p).isEmpty()
+          && (command.isEmpty() || command.get(0).isBlank())) {
+        throw new IllegalArgumentException(
+            "no agent command: set agent.command in beadpool.yaml (a list of arguments),"
+                + " BEADPOOL_AGENT_COMMAND or --agent-command");
+      }
+    }
+    return this;
   }
 
   /**

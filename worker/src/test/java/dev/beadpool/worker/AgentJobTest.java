@@ -1,10 +1,14 @@
-package dev.beadpool.agent;
+package dev.beadpool.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beadpool.agent.AgentRun;
+import dev.beadpool.agent.AgentRunner;
 import dev.beadpool.bead.Json;
+import dev.beadpool.messaging.BrokerSettings;
+import dev.beadpool.protocol.DispatchMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +18,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class AgentRunnerTest {
+/** An agent's run as the worker prepares and starts it: environment, bead text, failures. */
+class AgentJobTest {
   static final String HOSTILE =
       "quote \" '$(touch pwned)' `touch pwned2` $HOME\nsecond line ünïcode";
 
@@ -29,8 +34,16 @@ class AgentRunnerTest {
   }
 
   AgentRun run(List<String> command, ObjectNode bead, Duration timeout) throws Exception {
-    return new AgentRunner(command, dir, dir.resolve("logs"), Clock.systemUTC())
-        .run(bead, new AgentRunner.Context("x-1", 7, 2, "w-9"), timeout, p -> {});
+    WorkerSettings settings =
+        WorkerSettings.defaults(BrokerSettings.anonymous("vm://0"), "w-9", command)
+            .withDirs(dir, dir.resolve("logs"));
+    AgentRunner runner = new AgentRunner(settings.logRoot(), Clock.systemUTC());
+    DispatchMessage dispatch = DispatchMessage.of("x-1", 7, 2, bead);
+    Path runDir = runner.newRunDir("x-1", 7);
+    AgentJob.Prepared job =
+        AgentJob.prepare(
+            dispatch, settings.profile(dispatch.profile()), settings, runDir, timeout, lines -> {});
+    return runner.run(runDir, job.launch(), p -> {});
   }
 
   @Test

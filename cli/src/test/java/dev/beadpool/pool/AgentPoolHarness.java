@@ -1,0 +1,133 @@
+package dev.beadpool.pool;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.beadpool.bead.Bead;
+import dev.beadpool.broker.EmbeddedBroker;
+import dev.beadpool.config.AgentConfig;
+import dev.beadpool.dispatch.Backoff;
+import dev.beadpool.dispatch.Coordinator;
+import dev.beadpool.dispatch.CoordinatorSettings;
+import dev.beadpool.messaging.BrokerSettings;
+import dev.beadpool.store.BeadFilter;
+import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.NewBead;
+import dev.beadpool.store.Run;
+import dev.beadpool.worker.Worker;
+import dev.beadpool.worker.WorkerSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A broker, a store, a coordinator and workers configured from a beadpool.yaml, for pool tests. */
+abstract class AgentPoolHarness {
+  static final Duration WAIT = Duration.ofSeconds(40);
+
+  @TempDir Path dir;
+  EmbeddedBroker broker;
+  BrokerSettings brokerSettings;
+  BeadStore store;
+  Coordinator coordinator;
+  final List<Worker> workers = new ArrayList<>();
+  AgentConfig agents;
+  Path ledger;
+
+  @BeforeEach
+  void start() throws Exception {
+    broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
+    brokerSettings = BrokerSettings.anonymous(broker.url());
+    store = BeadStore.open(dir.resolve("beads.db"), Clock.systemUTC());
+    ledger = dir.resolve("ledger.txt");
+    Files.createFile(ledger);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    workers.forEach(Worker::close);
+    if (coordinator != null) {
+      coordinator.close();
+    }
+    store.close();
+    broker.close();
+  }
+
+  /** Writes an agent script that first logs "bead profile attempt turn" to the ledger. */
+  Path agent(String name, String body) throws Exception {
+    Path script = dir.resolve(name + ".sh");
+    Files.writeString(
+        script,
+        "#!/bin/sh\n"
+            + "printf '%s %s %s %s\\n' \"$BEAD_ID\" \"$BEADPOOL_PROFILE\" \"$BEADPOOL_ATTEMPT\""
+            + " \"$BEADPOOL_TURN\" >> '"
+            + ledger
+            + "'\n"
+            + body
+            + "\n");
+    return script;
+  }
+
+  void configure(String yaml) throws Exception {
+    Files.writeString(dir.resolve("beadpool.yaml"), yaml);
+    agents = AgentConfig.load(dir);
+  }
+
+  void startPool(int maxAttempts, String... profiles) throws Exception {
+    coordinator =
+        new Coordinator(
+            store,
+            CoordinatorSettings.defaults(brokerSettings)
+                .withMaxAttempts(maxAttempts)
+                .withLease(Duration.ofSeconds(5), Duration.ofMillis(100))
+                .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(100), 0))
+                .withAgents(agents),
+            Clock.systemUTC());
+    coordinator.start();
+    startWorker("w-1", profiles);
+  }
+
+  Worker startWorker(String id, String... profiles) throws Exception {
+    Worker worker =
+        new Worker(
+            WorkerSettings.defaults(brokerSettings, id, List.of())
+                .withSlots(2)
+                .withTimings(
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(300),
+                    Duration.ofMillis(300),
+                    Duration.ofSeconds(30))
+                .withDirs(dir, dir.resolve("logs/run"))
+                .withAgents(agents, List.of(profiles)),
+            Clock.systemUTC());
+    worker.start();
+    workers.add(worker);
+    return worker;
+  }
+
+  Bead bead(String title, String description, String... labels) {
+    return store.create(
+        new NewBead(title, description, null, 2, List.of(labels), null, List.of(), null, null),
+        "test");
+  }
+
+  List<Run> runs(String id) {
+    return coordinator.ledger().runs(id);
+  }
+
+  void awaitClosed(String id) {
+    await().atMost(WAIT).until(() -> store.get(id).isClosed());
+  }
+
+  List<String> ledgerLines() throws Exception {
+    return Files.readAllLines(ledger);
+  }
+
+  List<Bead> openFailureBeads() {
+    return store.list(new BeadFilter("open", List.of("failure"), null, null, null));
+  }
+}
