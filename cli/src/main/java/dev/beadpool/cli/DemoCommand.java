@@ -145,6 +145,14 @@ final class DemoCommand extends BaseCommand {
             .map(Bead::id)
             .sorted()
             .toList());
+    // the planner's tasks: created by its agent with the worker's bd, then run like any other
+    List<Bead> planned =
+        all.stream().filter(b -> b.parent() != null && b.title().startsWith("Task E.")).toList();
+    out.printf(
+        "  the planning agent filed %d tasks with bd create --parent and bd dep add: %s%n",
+        planned.size(),
+        planned.stream().map(b -> b.id() + (b.isClosed() ? " (closed)" : " (open)")).toList());
+    out.flush();
     out.println(
         "store: "
             + work.resolve(".beadpool/beads.db")
@@ -155,14 +163,6 @@ final class DemoCommand extends BaseCommand {
             + (failures.isEmpty() ? "<id>" : failures.get(0).id())
             + " --db "
             + work.resolve(".beadpool/beads.db"));
-    out.flush();
-    // the planner's tasks: created by its agent with the worker's bd, then run like any other
-    List<Bead> planned =
-        all.stream().filter(b -> b.parent() != null && b.title().startsWith("Task E.")).toList();
-    out.printf(
-        "  the planning agent filed %d tasks with bd create --parent and bd dep add: %s%n",
-        planned.size(),
-        planned.stream().map(b -> b.id() + (b.isClosed() ? " (closed)" : " (open)")).toList());
     out.flush();
     boolean asExpected =
         planned.size() == 3

@@ -169,7 +169,10 @@ class BeadpoolJarIT {
         .contains("1 failure bead waiting for a human")
         .contains("FAILURE: ")
         .contains("in demo-b.3")
-        .contains("19 closed");
+        .contains("33 beads, 23 closed")
+        .contains(
+            "the planning agent filed 3 tasks with bd create --parent and bd dep add:"
+                + " [demo-e.2 (closed), demo-e.3 (closed), demo-e.4 (closed)]");
     assertThat(new String(err, StandardCharsets.UTF_8)).contains("approving demo-gate");
   }
 

@@ -342,4 +342,35 @@ class AgentOutcomesTest extends AgentPoolHarness {
     assertThat(dir.resolve("pwned")).doesNotExist();
     assertThat(dir.resolve("pwned2")).doesNotExist();
   }
+
+  @Test
+  void eachRunIsInTheBeadsHistoryAndAWorkerSessionBeadWhenConfigured() throws Exception {
+    Path agent = agent("session", "exit 0");
+    configure("agent:\n  command: [/bin/sh, " + agent + "]\nworker-sessions: true\n");
+    Bead b = bead("recorded", null);
+    startPool(1);
+
+    awaitClosed(b.id());
+
+    assertThat(store.history(b.id()))
+        .filteredOn(h -> h.event().equals("run_ended"))
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.from()).isEqualTo("run 1 (attempt 1, turn 1, profile default) on w-1");
+              assertThat(h.to()).startsWith("succeeded, exit 0 (log ");
+            });
+    List<Bead> sessions =
+        store.list(new BeadFilter(null, List.of("worker-session"), null, null, null));
+    assertThat(sessions)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.isClosed()).isTrue();
+              assertThat(s.title()).isEqualTo("worker-session: w-1 run 1 of " + b.id());
+              assertThat(s.dependencies())
+                  .singleElement()
+                  .satisfies(d -> assertThat(d.dependsOnId()).isEqualTo(b.id()));
+            });
+  }
 }

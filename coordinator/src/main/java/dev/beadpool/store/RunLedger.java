@@ -28,10 +28,22 @@ public final class RunLedger {
   /** Output lines kept in a failure bead's description. */
   static final int FAILURE_TAIL_CHARS = 4_000;
 
+  /** The label of the beads that record worker sessions, when {@code worker-sessions} is on. */
+  public static final String WORKER_SESSION_LABEL = "worker-session";
+
   private final BeadStore store;
+  private final boolean workerSessions;
 
   public RunLedger(BeadStore store) {
+    this(store, false);
+  }
+
+  /**
+   * @param workerSessions also record each run as a closed {@code worker-session} bead
+   */
+  public RunLedger(BeadStore store, boolean workerSessions) {
     this.store = store;
+    this.workerSessions = workerSessions;
   }
 
   /** The decision on a claim. */
@@ -720,6 +732,62 @@ public final class RunLedger {
       st.setString(6, log);
       st.setLong(7, run.run());
       st.executeUpdate();
+    }
+    if (run.worker() == null) {
+      return; // never claimed: no session to record
+    }
+    String session =
+        "run "
+            + run.run()
+            + " (attempt "
+            + run.attempt()
+            + ", turn "
+            + run.turn()
+            + ", profile "
+            + run.profile()
+            + ") on "
+            + run.worker();
+    String outcome =
+        state.name().toLowerCase(java.util.Locale.ROOT)
+            + (exitCode == null ? "" : ", exit " + exitCode)
+            + (error == null ? "" : ": " + firstLine(error))
+            + (log == null ? "" : " (log " + log + ")");
+    try (RowWriter w = new RowWriter(c, store.clock())) {
+      w.history(run.beadId(), run.worker(), "run_ended", session, outcome);
+    }
+    if (workerSessions) {
+      recordWorkerSession(c, run, session, outcome);
+    }
+  }
+
+  /** The seeds' {@code worker-session} beads: one closed bead per run, related to its bead. */
+  private void recordWorkerSession(Connection c, Run run, String session, String outcome)
+      throws SQLException {
+    Bead sessionBead =
+        store.create(
+            c,
+            new NewBead(
+                "worker-session: "
+                    + run.worker()
+                    + " "
+                    + session.substring(0, session.indexOf(" ("))
+                    + " of "
+                    + run.beadId(),
+                "Worker session for " + run.beadId() + ": " + session + "\nOutcome: " + outcome,
+                "task",
+                Bead.MAX_PRIORITY,
+                List.of(WORKER_SESSION_LABEL),
+                null,
+                List.of("related:" + run.beadId()),
+                null,
+                run.worker()),
+            "beadpool");
+    Instant now = store.clock().instant();
+    BeadEditor editor = sessionBead.edit();
+    BeadStore.setStatus(editor, sessionBead, Statuses.CLOSED, now);
+    editor.text("close_reason", outcome);
+    try (RowWriter w = new RowWriter(c, store.clock())) {
+      BeadStore.writeChange(w, sessionBead, editor.touch(now).build(), "beadpool");
     }
   }
 
