@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "beadpool",
     mixinStandardHelpOptions = true,
+    // why: --help (and --version) on every subcommand, as the README promises
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Version.class,
     description = {
       "Run coding agents at scale over a beads task graph.",

@@ -21,10 +21,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "logs",
     description = {
-      "The agent output of a bead's latest run (or run N): the whole log file when it is readable",
-      "on this machine, else the output tail the store keeps, with where the full log is.",
-      "--follow then streams the run's output from the running coordinator until the run ends (a",
-      "bead that has not run yet: its next run).",
+      "The agent output of a bead's latest run (or run N): the whole log file when it",
+      "is readable on this machine, else the output tail the store keeps, with where",
+      "the full log is. --follow then streams the run's output from the running",
+      "coordinator until the run ends (for a bead that has not run yet: its next run).",
       "",
       "Examples:",
       "  beadpool logs demo-a.1",
@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
     },
     footer = {
       "",
-      "Exit codes: 0 printed, 1 no such bead or run, 2 --follow without a running coordinator."
+      "Exit codes: 0 printed, 1 no such bead or run, 2 --follow without a running",
+      "coordinator."
     })
 final class LogsCommand extends BaseCommand {
   @Mixin StoreOptions store;

@@ -9,8 +9,9 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "ps",
     description = {
-      "The beads running now, from the running coordinator: run, worker, agent profile, time",
-      "since the worker claimed it, and the last line its agent printed.",
+      "The beads running now, from the running coordinator: run, worker, agent profile,",
+      "time since the worker claimed it, and the last line its agent printed (cut to",
+      "the terminal's width, $COLUMNS, or 60 characters).",
       "",
       "Examples:",
       "  beadpool ps",

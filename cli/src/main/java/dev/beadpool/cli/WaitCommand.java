@@ -19,9 +19,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "wait",
     description = {
-      "Block until every bead given is closed or has failed for good (a failure bead blocks it),",
-      "asking the running coordinator. Prints nothing but a one-line summary on stderr, for",
-      "scripts and CI.",
+      "Block until every bead given is closed or has failed for good (a failure bead",
+      "blocks it), asking the running coordinator. Prints nothing but a one-line",
+      "summary on stderr: for scripts and CI.",
       "",
       "Examples:",
       "  beadpool wait demo-a.1 demo-a.2 && beadpool export .beads/issues.jsonl",
@@ -29,8 +29,8 @@ import picocli.CommandLine.Parameters;
     },
     footer = {
       "",
-      "Exit codes: 0 all closed, 1 any failed for good, 2 no coordinator is running, no such",
-      "bead, or the coordinator went away, 3 --timeout ran out first."
+      "Exit codes: 0 all closed, 1 any failed for good, 2 no coordinator is running, no",
+      "such bead, or the coordinator went away, 3 --timeout ran out first."
     })
 final class WaitCommand extends BaseCommand {
   @Mixin StoreOptions store;

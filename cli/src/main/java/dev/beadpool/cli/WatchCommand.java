@@ -9,10 +9,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "watch",
     description = {
-      "Follow a bead live from the running coordinator: its state now, then each dispatch, claim,",
-      "line of agent output (│ ...), end of a run and change of status, until the bead is closed",
-      "or fails for good (a failure bead blocks it). Ctrl-C stops watching; the bead runs on.",
-      "--json prints each event as one line of JSON, as /api/events sends it.",
+      "Follow a bead live from the running coordinator: its state now, then each",
+      "dispatch, claim, line of agent output (shown as │ ...), end of a run and change",
+      "of status, until the bead is closed or fails for good (a failure bead blocks",
+      "it). Ctrl-C stops watching; the bead runs on.",
+      "With --json, each event is printed as one line of JSON, as /api/events sends it.",
       "",
       "Examples:",
       "  beadpool watch demo-a.1",
@@ -20,8 +21,8 @@ import picocli.CommandLine.Parameters;
     },
     footer = {
       "",
-      "Exit codes: 0 the bead is closed, 1 it failed for good, 2 no coordinator is running,",
-      "no such bead, or the coordinator went away."
+      "Exit codes: 0 the bead is closed, 1 it failed for good, 2 no coordinator is",
+      "running, no such bead, or the coordinator went away."
     })
 final class WatchCommand extends BaseCommand {
   @Mixin StoreOptions store;
