@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "beadpool",
     mixinStandardHelpOptions = true,
+    // why: --help (and --version) on every subcommand, as the README promises
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Version.class,
     description = {
       "Run coding agents at scale over a beads task graph.",
@@ -19,7 +21,11 @@ import picocli.CommandLine.Command;
       "Tracker commands speak bd's vocabulary and --json shapes, on the local store",
       "(--db, default .beadpool/beads.db) or, for reads, on an export (--file)."
     },
-    footer = {"", "Exit codes: 0 success, 1 not found / refused / bad input, 2 usage error."},
+    footer = {
+      "",
+      "Exit codes: 0 success, 1 not found / refused / bad input, 2 usage error.",
+      "watch, wait, ps, logs --follow: 2 also when no coordinator runs; wait: 3 on --timeout."
+    },
     subcommands = {
       ImportCommand.class,
       ExportCommand.class,
@@ -36,6 +42,10 @@ import picocli.CommandLine.Command;
       CoordinatorCommand.class,
       StatusCommand.class,
       RunsCommand.class,
+      WatchCommand.class,
+      WaitCommand.class,
+      PsCommand.class,
+      LogsCommand.class,
       WorkerCommand.class,
       BrokerCommand.class,
       UpCommand.class,
@@ -69,11 +79,10 @@ public final class BeadpoolCommand implements Runnable {
     PrintWriter err = cli.getErr();
     int code = ExitCodes.FAILED;
     String message;
-    if (ex instanceof CliUsageException) {
-      code = ExitCodes.USAGE;
+    if (ex instanceof CliException failure) {
+      code = failure.exitCode();
       message = ex.getMessage();
-    } else if (ex instanceof CliException
-        || ex instanceof StoreException
+    } else if (ex instanceof StoreException
         || ex instanceof GraphException
         || ex instanceof IOException
         || ex instanceof IllegalArgumentException

@@ -5,6 +5,6 @@ final class CliUsageException extends CliException {
   private static final long serialVersionUID = 1L;
 
   CliUsageException(String message) {
-    super(message);
+    super(message, ExitCodes.USAGE);
   }
 }

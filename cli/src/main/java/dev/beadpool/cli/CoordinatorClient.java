@@ -10,6 +10,7 @@ import dev.beadpool.store.BeadNotFoundException;
 import dev.beadpool.store.RefusedException;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -62,6 +63,52 @@ final class CoordinatorClient {
   JsonNode get(String endpoint) {
     return send(
         HttpRequest.newBuilder(base.resolve("api/" + endpoint)).timeout(TIMEOUT).GET().build());
+  }
+
+  /**
+   * Opens the coordinator's event stream for {@code beadIds} (empty: every bead). A bead it does
+   * not know, or a coordinator that does not answer, is an error with exit code 2.
+   */
+  EventStream events(java.util.Collection<String> beadIds) {
+    StringBuilder query = new StringBuilder("api/events");
+    String sep = "?";
+    for (String id : beadIds) {
+      query.append(sep).append("bead=").append(URLEncoder.encode(id, StandardCharsets.UTF_8));
+      sep = "&";
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(query.toString()))
+            .timeout(TIMEOUT)
+            .header("Accept", "text/event-stream")
+            .GET()
+            .build();
+    HttpResponse<java.io.InputStream> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new CliException(
+          "the coordinator at " + base + " does not answer (" + e.getMessage() + ")",
+          ExitCodes.USAGE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted", ExitCodes.USAGE);
+    }
+    if (response.statusCode() != 200) {
+      String body;
+      try (java.io.InputStream in = response.body()) {
+        body = new String(in.readNBytes(1 << 16), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        body = "";
+      }
+      JsonNode answer = Json.parseOrNull(body);
+      String error = answer == null ? body : answer.path("error").asText(body);
+      throw new CliException(
+          response.statusCode() == 404
+              ? error
+              : "coordinator " + base + " answered " + response.statusCode() + ": " + error,
+          ExitCodes.USAGE);
+    }
+    return new EventStream(response.body(), base.toString());
   }
 
   JsonNode post(String endpoint, ObjectNode body) {

@@ -34,6 +34,24 @@ final class StoreOptions {
     return CoordinatorClient.owning(path());
   }
 
+  /**
+   * The running coordinator, which the live commands need; if there is none, exit 2 saying how to
+   * start one.
+   */
+  CoordinatorClient liveCoordinator(String command) {
+    return coordinator()
+        .orElseThrow(
+            () ->
+                new CliException(
+                    "no coordinator is running for "
+                        + path()
+                        + ": `beadpool "
+                        + command
+                        + "` needs one (start it with `beadpool coordinator` or `beadpool up`,"
+                        + " or pass --server URL)",
+                    ExitCodes.USAGE));
+  }
+
   Path path() {
     if (db != null) {
       return db;

@@ -8,6 +8,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Json;
 import dev.beadpool.dispatch.Coordinator;
+import dev.beadpool.dispatch.PoolEvent;
+import dev.beadpool.dispatch.PoolEvents;
 import dev.beadpool.dispatch.PoolStatus;
 import dev.beadpool.store.BeadNotFoundException;
 import dev.beadpool.store.BeadUpdate;
@@ -19,12 +21,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET  /api/status   pool status and in-flight runs
+ * GET  /api/ps       running runs: bead, title, run, attempt, turn, worker, profile, elapsed, last line
+ * GET  /api/events?bead=ID&bead=ID2   server-sent events (all beads without bead=): a snapshot
+ *                    per bead, then each event as it happens, a ": keepalive" comment every 15 s
  * POST /api/close    {"id", "reason", "force", "actor"}
  * POST /api/create   {"title", "description", "type", "priority", "labels", "parent", "deps", "id", "assignee", "actor"}
  * POST /api/update   {"id", "status", "assignee", "priority", "title", "description", "design",
@@ -46,7 +60,11 @@ import org.slf4j.LoggerFactory;
  * POST /api/import   {"path", "actor"}
  * </pre>
  *
- * Errors: {@code {"error": "..."}} with 400 (bad request), 404 (no such bead), 409 (refused).
+ * Errors: {@code {"error": "..."}} with 400 (bad request), 404 (no such bead), 409 (refused), 503
+ * (too many event streams).
+ *
+ * <p>Threads: requests are answered on two threads; each event stream has a thread of its own (at
+ * most {@link #MAX_STREAMS}), so watchers never hold up the other endpoints.
  */
 public final class CoordinatorApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorApi.class);
@@ -56,14 +74,35 @@ public final class CoordinatorApi implements AutoCloseable {
 
   public static final int DEFAULT_PORT = 7411;
 
+  /** Event streams open at once, at most; one thread each. */
+  public static final int MAX_STREAMS = 64;
+
+  /** How often an idle event stream sends a comment, so proxies keep it and dead clients show. */
+  public static final Duration KEEPALIVE = Duration.ofSeconds(15);
+
   private final Coordinator coordinator;
   private final HttpServer server;
   private final Path ownerFile;
+  private final ThreadPoolExecutor streams;
+  private final Set<PoolEvents.Subscription> openStreams = ConcurrentHashMap.newKeySet();
 
   private CoordinatorApi(Coordinator coordinator, HttpServer server, Path ownerFile) {
     this.coordinator = coordinator;
     this.server = server;
     this.ownerFile = ownerFile;
+    AtomicInteger numbers = new AtomicInteger();
+    this.streams =
+        new ThreadPoolExecutor(
+            0,
+            MAX_STREAMS,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "coordinator-api-stream-" + numbers.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -102,6 +141,10 @@ public final class CoordinatorApi implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
+    if ("GET /api/events".equals(exchange.getRequestMethod() + " " + path)) {
+      events(exchange);
+      return;
+    }
     try {
       JsonNode body =
           "POST".equals(exchange.getRequestMethod())
@@ -110,6 +153,7 @@ public final class CoordinatorApi implements AutoCloseable {
       JsonNode answer =
           switch (exchange.getRequestMethod() + " " + path) {
             case "GET /api/status" -> status();
+            case "GET /api/ps" -> Json.MAPPER.valueToTree(coordinator.running());
             case "POST /api/close" ->
                 coordinator
                     .close(
@@ -147,6 +191,110 @@ public final class CoordinatorApi implements AutoCloseable {
       runs.add(Json.MAPPER.valueToTree(run));
     }
     return node;
+  }
+
+  // ---- event streams ---------------------------------------------------------------------------
+
+  /** Hands the exchange to a stream thread of its own; 503 when all are taken. */
+  private void events(HttpExchange exchange) throws IOException {
+    List<String> beadIds = queryValues(exchange.getRequestURI().getRawQuery(), "bead");
+    try {
+      streams.execute(() -> stream(exchange, beadIds));
+    } catch (RejectedExecutionException e) {
+      respond(
+          exchange,
+          503,
+          error("too many event streams (" + MAX_STREAMS + " open); close a watcher and retry"));
+    }
+  }
+
+  /**
+   * One watcher's stream: subscribe first, then the snapshots, so nothing that happens in between
+   * is missed (it may be repeated: the snapshot can already show it). Ends when the client goes
+   * away (a write fails), the API closes, or the watcher falls too far behind.
+   */
+  private void stream(HttpExchange exchange, List<String> beadIds) {
+    PoolEvents.Subscription subscription = coordinator.events().open(Set.copyOf(beadIds));
+    openStreams.add(subscription);
+    try {
+      List<PoolEvent> snapshots = new ArrayList<>();
+      try {
+        for (String id : beadIds) {
+          snapshots.add(coordinator.snapshot(id));
+        }
+      } catch (BeadNotFoundException e) {
+        respond(exchange, 404, error(e.getMessage()));
+        return;
+      }
+      exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+      exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+      exchange.sendResponseHeaders(200, 0);
+      OutputStream out = exchange.getResponseBody();
+      write(out, ": beadpool events" + (beadIds.isEmpty() ? " (all beads)" : "") + "\n\n");
+      for (PoolEvent snapshot : snapshots) {
+        write(out, sse(snapshot));
+      }
+      while (subscription.isOpen()) {
+        PoolEvent event = subscription.next(KEEPALIVE);
+        if (event != null) {
+          write(out, sse(event));
+        } else if (subscription.isOpen()) {
+          write(out, ": keepalive\n\n");
+        }
+      }
+      if (subscription.overflowed()) {
+        log.warn(
+            "event stream for {} cut off: the client fell behind", exchange.getRemoteAddress());
+      }
+    } catch (IOException e) {
+      log.debug("event stream ended: {}", e.toString());
+    } catch (InterruptedException e) {
+      log.debug("event stream interrupted");
+    } catch (RuntimeException e) {
+      log.error("event stream failed", e);
+    } finally {
+      subscription.release();
+      openStreams.remove(subscription);
+      try {
+        exchange.close();
+      } catch (RuntimeException e) {
+        log.debug("closing an event stream: {}", e.toString());
+      }
+      // why: close() may have interrupted this pooled thread after its last wait
+      Thread.interrupted();
+    }
+  }
+
+  /** A server-sent event: its type, then its JSON on one line. */
+  static String sse(PoolEvent event) throws IOException {
+    return "event: " + event.type() + "\ndata: " + Json.MAPPER.writeValueAsString(event) + "\n\n";
+  }
+
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** The values of {@code key} in a query string, decoded; comma-separated values are split. */
+  static List<String> queryValues(String rawQuery, String key) {
+    List<String> values = new ArrayList<>();
+    if (rawQuery == null || rawQuery.isBlank()) {
+      return values;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      if (name.equals(key) && eq >= 0) {
+        for (String v :
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8).split(",")) {
+          if (!v.isBlank() && !values.contains(v.strip())) {
+            values.add(v.strip());
+          }
+        }
+      }
+    }
+    return values;
   }
 
   private JsonNode update(JsonNode body) {
@@ -272,7 +420,9 @@ public final class CoordinatorApi implements AutoCloseable {
   /** Stops serving and removes the owner file. */
   @Override
   public void close() {
+    openStreams.forEach(PoolEvents.Subscription::close);
     server.stop(0);
+    streams.shutdownNow();
     try {
       Files.deleteIfExists(ownerFile);
     } catch (IOException e) {

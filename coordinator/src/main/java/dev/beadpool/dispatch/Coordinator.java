@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +94,15 @@ public final class Coordinator implements AutoCloseable {
 
   /** When each worker was last heard from. */
   private final Map<String, Instant> workersSeen = new HashMap<>();
+
+  /** Watchers of the pool: {@code beadpool watch}, {@code wait}, {@code logs --follow}. */
+  private final PoolEvents events = new PoolEvents();
+
+  /** Events of changes not committed yet: published by {@link #flushOutbox}, after the commit. */
+  private final List<PoolEvent> happened = new ArrayList<>();
+
+  /** The last non-blank output line of each running run, for {@code beadpool ps}. */
+  private final Map<Long, String> lastLines = new ConcurrentHashMap<>();
 
   private long closed;
   private long handoffs;
@@ -182,6 +192,9 @@ public final class Coordinator implements AutoCloseable {
     heartbeats
         .createConsumer(heartbeats.createQueue(Addresses.HEARTBEATS))
         .setMessageListener(this::onHeartbeat);
+    // agents' output, non-persistent: relayed to watchers, the last line kept for `beadpool ps`
+    Session output = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    output.createConsumer(output.createTopic(Addresses.OUTPUT)).setMessageListener(this::onOutput);
 
     timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -358,6 +371,7 @@ public final class Coordinator implements AutoCloseable {
       active.put(run.beadId(), run);
       leaseExpiry.put(run.run(), clock.instant().plus(settings.lease()));
       engine.put(BeadState.of(decision.bead()));
+      events.publish(PoolEvent.claimed(run, clock.instant()));
       log.info(
           "claim granted bead={} run={} attempt={} worker={}",
           run.beadId(),
@@ -379,6 +393,8 @@ public final class Coordinator implements AutoCloseable {
           .filter(r -> !r.state().inFlight())
           .ifPresent(
               r -> {
+                happened.add(
+                    PoolEvent.runEnded(r, PoolEvent.REFUSED, decision.reason(), clock.instant()));
                 active.remove(r.beadId());
                 unpublished.remove(r.run());
                 pump();
@@ -478,7 +494,21 @@ public final class Coordinator implements AutoCloseable {
         result.worker(),
         result.outcome(),
         decision.effect());
+    happened.add(
+        PoolEvent.runEnded(decision.run(), outcome(decision), result.error(), clock.instant()));
     settle(decision);
+  }
+
+  private void onOutput(Message message) {
+    try {
+      dev.beadpool.protocol.OutputLines lines =
+          Wire.decode(body(message), dev.beadpool.protocol.OutputLines.class);
+      recordOutput(lines.beadId(), lines.run(), lines.lines());
+    } catch (Wire.WireException e) {
+      log.debug("unreadable output {} dropped: {}", id(message), e.getMessage());
+    } catch (Exception e) {
+      log.debug("output {} not relayed", id(message), e);
+    }
   }
 
   private void onHeartbeat(Message message) {
@@ -513,6 +543,7 @@ public final class Coordinator implements AutoCloseable {
     Run run = decision.run();
     active.remove(run.beadId());
     leaseExpiry.remove(run.run());
+    lastLines.remove(run.run());
     if (decision.applied() != null) {
       applyGraphChanges(decision.applied());
     }
@@ -556,6 +587,7 @@ public final class Coordinator implements AutoCloseable {
             bead.id(),
             settings.maxAttempts(),
             decision.failureBead());
+        happened.add(PoolEvent.failureBead(run, decision.failureBead(), clock.instant()));
         // why: inside a batch, fresh readers cannot see the failure bead yet; update in place
         Bead failure = store.get(decision.failureBead());
         engine.put(BeadState.of(failure));
@@ -604,6 +636,10 @@ public final class Coordinator implements AutoCloseable {
   /** After a bead changed state: update the graph and dispatch what became ready. */
   private void afterChange(Bead bead) {
     Set<String> flipped = engine.put(BeadState.of(bead));
+    happened.add(
+        bead.isClosed()
+            ? PoolEvent.closed(bead.id(), clock.instant())
+            : PoolEvent.status(bead.id(), bead.status(), clock.instant()));
     waitingIds.remove(bead.id());
     waiting.removeIf(s -> s.id().equals(bead.id()));
     if (bead.isClosed() && bead.labels().contains(RunLedger.FAILURE_LABEL)) {
@@ -705,6 +741,7 @@ public final class Coordinator implements AutoCloseable {
             (bead, attempt) -> settings.agents().route(bead.json(), attempt));
     active.put(beadId, run);
     outbox.add(run);
+    happened.add(PoolEvent.dispatched(run, clock.instant()));
   }
 
   /**
@@ -737,6 +774,8 @@ public final class Coordinator implements AutoCloseable {
 
   /** Publishes what was dispatched, after the store committed it. */
   private void flushOutbox() {
+    List<PoolEvent> committed = List.copyOf(happened);
+    happened.clear();
     if (resyncNeeded) {
       resyncNeeded = false;
       resync();
@@ -744,6 +783,7 @@ public final class Coordinator implements AutoCloseable {
     List<Run> runs = List.copyOf(outbox);
     outbox.clear();
     runs.forEach(this::publish);
+    committed.forEach(events::publish);
   }
 
   /**
@@ -754,6 +794,7 @@ public final class Coordinator implements AutoCloseable {
   private void resync() {
     log.warn("rebuilding the coordinator's state from the store");
     outbox.clear();
+    happened.clear();
     engine = store.loadEngine();
     active.clear();
     waiting.clear();
@@ -877,6 +918,9 @@ public final class Coordinator implements AutoCloseable {
                 decision.run().beadId(),
                 decision.run().run(),
                 decision.run().worker());
+            happened.add(
+                PoolEvent.runEnded(
+                    decision.run(), PoolEvent.EXPIRED, "lease expired", clock.instant()));
             settle(decision);
           }
         }
@@ -887,6 +931,82 @@ public final class Coordinator implements AutoCloseable {
     } catch (Throwable t) {
       log.error("lease check failed; will try again", t);
     }
+  }
+
+  // ---- live view: events, running runs, snapshots ----------------------------------------------
+
+  /** The pool's events, for watchers; published after the changes they report are committed. */
+  public PoolEvents events() {
+    return events;
+  }
+
+  /**
+   * Output lines of a run's agent, as they arrive from its worker: remembered (the last non-blank
+   * one, for {@link #running}) and published. Any thread; does not take the coordinator's monitor.
+   */
+  public void recordOutput(String beadId, long run, List<String> lines) {
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (!lines.get(i).isBlank()) {
+        lastLines.put(run, lines.get(i));
+        break;
+      }
+    }
+    events.publish(PoolEvent.output(beadId, run, lines, clock.instant()));
+  }
+
+  /** Runs that a worker holds now, oldest first, with their last output line. */
+  public synchronized List<RunningRun> running() {
+    Set<Long> inFlight = new HashSet<>();
+    List<RunningRun> runs = new ArrayList<>();
+    Instant now = clock.instant();
+    for (Run run : active.values()) {
+      inFlight.add(run.run());
+      if (run.state() == RunState.RUNNING) {
+        String title = store.find(run.beadId()).map(Bead::title).orElse("");
+        runs.add(RunningRun.of(run, title, now, lastLines.get(run.run())));
+      }
+    }
+    // why: output may arrive after its run ended (recordOutput takes no lock); forget those lines
+    lastLines.keySet().retainAll(inFlight);
+    runs.sort(
+        java.util.Comparator.comparing(RunningRun::elapsedMillis)
+            .reversed()
+            .thenComparing(RunningRun::beadId));
+    return runs;
+  }
+
+  /**
+   * The bead as it is now, as the first event of a watcher's stream: its status, its run in flight,
+   * and {@code failed} if an open failure bead blocks it.
+   *
+   * @throws dev.beadpool.store.BeadNotFoundException if there is no such bead
+   */
+  public synchronized PoolEvent snapshot(String beadId) {
+    Bead bead = store.get(beadId);
+    String failureBead = null;
+    for (dev.beadpool.bead.Dependency d : bead.dependencies()) {
+      Bead blocker = store.find(d.dependsOnId()).orElse(null);
+      if (blocker != null
+          && d.kind() == dev.beadpool.bead.DependencyType.BLOCKING
+          && !blocker.isClosed()
+          && blocker.labels().contains(RunLedger.FAILURE_LABEL)) {
+        failureBead = blocker.id();
+      }
+    }
+    Run run = active.get(beadId);
+    String lastLine = run == null ? null : lastLines.get(run.run());
+    return PoolEvent.snapshot(beadId, bead.status(), run, lastLine, failureBead, clock.instant());
+  }
+
+  /** What a ledger decision means for the run, as watchers see it. */
+  private static String outcome(RunLedger.Decision decision) {
+    return switch (decision.effect()) {
+      case CLOSED -> PoolEvent.DONE;
+      case RETRY -> PoolEvent.RETRY;
+      case FAILURE_BEAD -> PoolEvent.FAILED;
+      case RELEASED -> PoolEvent.RELEASED;
+      default -> decision.effect().name().toLowerCase(java.util.Locale.ROOT);
+    };
   }
 
   // ---- plumbing --------------------------------------------------------------------------------
