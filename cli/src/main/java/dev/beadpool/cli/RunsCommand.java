@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "runs",
     description = {
-      "Every run of a bead: attempt, worker, state, start, end, exit code, error, log location.",
+      "Every run of a bead: attempt, turn (handoffs), profile, worker, state (succeeded, handoff,",
+      "blocked, failed, expired, released, ...), start, end, exit code, error, log location.",
       "Example: beadpool runs bd-a3f8"
     })
 final class RunsCommand extends BaseCommand {
@@ -39,11 +40,22 @@ final class RunsCommand extends BaseCommand {
     } else {
       Output.Table table =
           new Output.Table(
-              "RUN", "ATTEMPT", "STATE", "WORKER", "STARTED", "ENDED", "EXIT", "ERROR / LOG");
+              "RUN",
+              "ATTEMPT",
+              "TURN",
+              "PROFILE",
+              "STATE",
+              "WORKER",
+              "STARTED",
+              "ENDED",
+              "EXIT",
+              "ERROR / LOG");
       for (Run r : runs) {
         table.row(
             r.run(),
             r.attempt(),
+            r.turn(),
+            r.profile(),
             r.state().name().toLowerCase(java.util.Locale.ROOT),
             r.worker(),
             r.startedAt(),

@@ -213,7 +213,8 @@ public record AgentConfig(
               + defaultProfile
               + ", which is not a profile ("
               + String.join(", ", profiles.keySet())
-              + ")");
+              + "); beads no routing rule matches go to it: set default-profile, or add an agent:"
+              + " block for the default profile");
     }
     List<Rule> rules = new ArrayList<>();
     JsonNode routing = root.path("routing");

@@ -99,17 +99,26 @@ class PoolEventsTest {
   void anOpenedSubscriptionQueuesEventsUntilTakenAndCloseWakesTheTaker() throws Exception {
     PoolEvents.Subscription subscription = events.open(Set.of("a-1"));
     events.publish(status("a-1", "open"));
-
-    assertThat(subscription.next(Duration.ZERO).status()).isEqualTo("open");
-    assertThat(subscription.next(Duration.ofMillis(10))).isNull();
-
-    Thread closer = new Thread(subscription::close);
-    closer.start();
-    assertThat(subscription.next(WAIT)).isNull();
-    closer.join();
+    // why a thread of its own: closing interrupts the taking thread, whenever the close lands
+    java.util.concurrent.ExecutorService taker =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      taker
+          .submit(
+              () -> {
+                assertThat(subscription.next(Duration.ZERO).status()).isEqualTo("open");
+                assertThat(subscription.next(Duration.ofMillis(10))).isNull();
+                Thread closer = new Thread(subscription::close);
+                closer.start();
+                assertThat(subscription.next(WAIT)).isNull();
+                return null;
+              })
+          .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } finally {
+      taker.shutdownNow();
+    }
     subscription.close();
     assertThat(subscription.isOpen()).isFalse();
-    Thread.interrupted(); // the close may have interrupted this thread, which was taking events
   }
 
   @Test
