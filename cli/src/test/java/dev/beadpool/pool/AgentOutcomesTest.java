@@ -12,6 +12,7 @@ import dev.beadpool.store.RunState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -372,5 +373,80 @@ class AgentOutcomesTest extends AgentPoolHarness {
                   .singleElement()
                   .satisfies(d -> assertThat(d.dependsOnId()).isEqualTo(b.id()));
             });
+  }
+
+  @Test
+  void anOutputLineMatchingAFailurePatternFailsAnExitZeroRun() throws Exception {
+    Path agent = agent("noisy", "echo 'step 1 ok'; echo 'CRITICAL ERROR: db unreachable'; exit 0");
+    configure(
+        "agent:\n  command: [/bin/sh, "
+            + agent
+            + "]\n  failure-patterns: ['(?i)critical error']\n");
+    Bead b = bead("looks fine", null);
+    startPool(1);
+
+    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+
+    Run run = runs(b.id()).get(0);
+    assertThat(run.state()).isEqualTo(RunState.FAILED);
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.error())
+        .isEqualTo("output matched a failure pattern: CRITICAL ERROR: db unreachable");
+  }
+
+  @Test
+  void aProfilesMaxInFlightHoldsItsBeadsBackWhileOthersRun() throws Exception {
+    Path running = Files.createDirectories(dir.resolve("planners"));
+    Path counts = dir.resolve("counts.txt");
+    // a planner marks itself running and records how many planners run now, takes a while, ends
+    Path agent =
+        agent(
+            "counted",
+            "if [ \"$BEADPOOL_PROFILE\" = planner ]; then\n"
+                + "  touch '"
+                + running
+                + "'/\"$BEAD_ID\"\n"
+                + "  ls '"
+                + running
+                + "' | wc -l >> '"
+                + counts
+                + "'\n"
+                + "  sleep 0.5\n"
+                + "  rm '"
+                + running
+                + "'/\"$BEAD_ID\"\n"
+                + "fi");
+    configure(
+        """
+        agent:
+          command: [/bin/sh, %s]
+        profiles:
+          planner:
+            command: [/bin/sh, %s]
+            max-in-flight: 1
+        routing:
+          - label: planning
+            profile: planner
+        """
+            .formatted(agent, agent));
+    List<Bead> plans = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      plans.add(bead("Plan " + i, null, "planning"));
+    }
+    Bead task = bead("a task", null);
+    startPool(3, "default", "planner");
+    startWorker("w-2", "default", "planner");
+
+    for (Bead plan : plans) {
+      awaitClosed(plan.id());
+    }
+    awaitClosed(task.id());
+
+    assertThat(Files.readAllLines(counts).stream().map(String::strip))
+        .as("four slots were free, but planners ran one at a time")
+        .containsExactly("1", "1", "1");
+    for (Bead plan : plans) {
+      assertThat(runs(plan.id())).extracting(Run::profile).containsExactly("planner");
+    }
   }
 }
