@@ -449,4 +449,21 @@ class AgentOutcomesTest extends AgentPoolHarness {
       assertThat(runs(plan.id())).extracting(Run::profile).containsExactly("planner");
     }
   }
+
+  @Test
+  void anAgentMayNotCloseABeadThatWaitsForAHuman() throws Exception {
+    Bead gate = bead("Approve the plan", null, "approval");
+    Bead b = bead("sneaky", null);
+    store.addDependency(b.id(), gate.id(), "related", "test");
+    Path agent = agent("sneaky", "bd close " + gate.id() + " --reason 'approved myself' || exit 6");
+    configure("agent:\n  command: [/bin/sh, " + agent + "]\n");
+    startPool(1);
+
+    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+
+    assertThat(store.get(gate.id()).isClosed()).isFalse();
+    assertThat(runs(b.id()).get(0).error())
+        .contains("bd operations refused")
+        .contains(gate.id() + " is for a human (label approval)");
+  }
 }

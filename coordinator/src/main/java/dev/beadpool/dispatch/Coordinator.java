@@ -122,7 +122,7 @@ public final class Coordinator implements AutoCloseable {
 
   public Coordinator(BeadStore store, CoordinatorSettings settings, Clock clock) {
     this.store = store;
-    this.ledger = new RunLedger(store, settings.agents().workerSessions());
+    this.ledger = new RunLedger(store, settings.agents().workerSessions(), settings.humanLabels());
     this.settings = settings;
     this.clock = clock;
     this.waiting = new TreeSet<>(SortPolicy.PRIORITY.comparator(clock.instant()));

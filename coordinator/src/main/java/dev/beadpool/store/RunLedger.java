@@ -33,17 +33,21 @@ public final class RunLedger {
 
   private final BeadStore store;
   private final boolean workerSessions;
+  private final java.util.Set<String> humanLabels;
 
   public RunLedger(BeadStore store) {
-    this(store, false);
+    this(store, false, java.util.Set.of("approval", FAILURE_LABEL));
   }
 
   /**
    * @param workerSessions also record each run as a closed {@code worker-session} bead
+   * @param humanLabels beads with these labels are a human's to close: an agent's operations may
+   *     not close them, change their status or remove a dependency on them
    */
-  public RunLedger(BeadStore store, boolean workerSessions) {
+  public RunLedger(BeadStore store, boolean workerSessions, java.util.Set<String> humanLabels) {
     this.store = store;
     this.workerSessions = workerSessions;
+    this.humanLabels = java.util.Set.copyOf(humanLabels);
   }
 
   /** The decision on a claim. */
@@ -365,6 +369,7 @@ public final class RunLedger {
     AppliedOperations applied = null;
     if (!result.operations().isEmpty()) {
       try {
+        refuseHumanGates(c, result.operations());
         applied = store.applyOperations(result.operations(), actor(run));
       } catch (OperationsRefusedException e) {
         try (RowWriter w = new RowWriter(c, store.clock())) {
@@ -437,6 +442,39 @@ public final class RunLedger {
             result.logPath(),
             maxAttempts),
         applied);
+  }
+
+  /**
+   * An agent may not settle what waits for a human: close an approval gate or a failure bead,
+   * change its status, or remove the dependency that makes a bead wait for it.
+   */
+  private void refuseHumanGates(Connection c, List<dev.beadpool.protocol.BdOperation> ops)
+      throws SQLException {
+    for (int i = 0; i < ops.size(); i++) {
+      var op = ops.get(i);
+      String gate =
+          switch (op.op()) {
+            case dev.beadpool.protocol.BdOperation.CLOSE -> op.id();
+            case dev.beadpool.protocol.BdOperation.UPDATE -> op.status() == null ? null : op.id();
+            case dev.beadpool.protocol.BdOperation.DEP_REMOVE -> op.dependsOn();
+            default -> null;
+          };
+      Bead bead = gate == null ? null : BeadStore.load(c, gate);
+      if (bead == null) {
+        continue;
+      }
+      for (String label : bead.labels()) {
+        if (humanLabels.contains(label)) {
+          throw new OperationsRefusedException(
+              i,
+              op,
+              gate
+                  + " is for a human (label "
+                  + label
+                  + "): an agent may not close it, change its status or remove a dependency on it");
+        }
+      }
+    }
   }
 
   private static Decision withApplied(Decision d, AppliedOperations applied) {
