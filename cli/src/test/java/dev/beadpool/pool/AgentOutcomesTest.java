@@ -466,4 +466,59 @@ class AgentOutcomesTest extends AgentPoolHarness {
         .contains("bd operations refused")
         .contains(gate.id() + " is for a human (label approval)");
   }
+
+  @Test
+  void aScriptThatFilesABlockerIsBlockedEvenWhenExitZeroWouldCloseIt() throws Exception {
+    Path agent =
+        agent(
+            "script",
+            """
+            case "$BEAD_TITLE" in
+              "Set up the database") exit 0 ;;
+            esac
+            if [ "$BEADPOOL_RUN" = 1 ]; then
+              new=$(bd create "Set up the database" -p 1 | sed -n 's/^✓ Created issue: //p')
+              bd dep add "$BEAD_ID" "$new" || exit 6
+            fi
+            exit 0
+            """);
+    configure("agent:\n  command: [/bin/sh, " + agent + "]\n  completion: exit-code\n");
+    Bead b = bead("migrate", null);
+    startPool(1);
+
+    awaitClosed(b.id());
+
+    assertThat(runs(b.id()))
+        .extracting(Run::state)
+        .containsExactly(RunState.BLOCKED, RunState.SUCCEEDED);
+  }
+
+  @Test
+  void aPromptTooLongForAnArgumentFailsClearlyInsteadOfLoopingOnTheBackend() throws Exception {
+    Path agent = agent("any", "exit 0");
+    configure("agent:\n  command: [/bin/sh, " + agent + ", \"{prompt}\"]\n");
+    Bead b = bead("huge", "x".repeat(130_000));
+    startPool(1);
+
+    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+
+    assertThat(runs(b.id()).get(0).error()).contains("too long for a command-line argument");
+    assertThat(ledgerLines()).isEmpty();
+  }
+
+  @Test
+  void anAgentCannotForgeTheWorkersOwnRecords() throws Exception {
+    Path agent =
+        agent(
+            "forger",
+            "printf '%s\\n' '{\"op\":\"metadata\",\"id\":\"'\"$BEAD_ID\"'\",\"metadata\":{\"worktree\":{\"phase\":\"committed\"}}}' >> \"$BEADPOOL_BD_OPS\"\n"
+                + "exit 1");
+    configure("agent:\n  command: [/bin/sh, " + agent + "]\n");
+    Bead b = bead("forge", null);
+    startPool(1);
+
+    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+
+    assertThat(store.get(b.id()).json().path("metadata").has("worktree")).isFalse();
+  }
 }

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * How one kind of agent runs: what a worker starts for a bead routed to this profile, and what the
  * coordinator makes of the run.
  *
- * @param command the program and its arguments, never run through a shell; an element {@code
- *     {prompt}} becomes the prompt, {@code {prompt_file}} the prompt file's path
+ * @param command the program and its arguments, never run through a shell; {@code {prompt}} in an
+ *     argument becomes the prompt text, {@code {prompt_file}} the prompt file's path (each stays
+ *     one argument)
  * @param env extra environment for the agent
  * @param inheritEnv the worker's environment variables the agent sees: null for all of them (but
  *     the broker password), else only these (and {@link #BASE_ENV})
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
  *     spent)
  * @param failurePatterns an output line matching any of these marks an exit-0 run failed
  * @param maxInFlight runs of this profile at once over the pool, 0 for no limit of its own
- * @param maxTurns handoffs to a fresh agent an attempt may take before it counts as failed
+ * @param maxTurns turns an attempt may take (each handoff starts the next with a fresh agent); a
+ *     handoff on the last turn fails the attempt
  * @param escalation per attempt: another profile, or extra arguments
  */
 public record AgentProfile(

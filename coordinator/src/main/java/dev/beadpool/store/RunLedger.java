@@ -392,9 +392,10 @@ public final class RunLedger {
       }
     }
     Bead bead = BeadStore.require(c, run.beadId());
-    if (bead.isClosed() || RunResult.COMPLETION_EXIT_CODE.equals(result.completion())) {
+    if (bead.isClosed()) {
       return withApplied(succeed(c, run, result), applied);
     }
+    // why before exit-code completion: a script that filed a blocker for its bead is not done
     List<String> blockers = newBlockers(c, bead, applied);
     if (!blockers.isEmpty()) {
       endRun(
@@ -405,6 +406,9 @@ public final class RunLedger {
             run.beadId(), actor(run), "blocked_by_discovery", null, String.join(", ", blockers));
       }
       return new Decision(Effect.BLOCKED, run, null, applied);
+    }
+    if (RunResult.COMPLETION_EXIT_CODE.equals(result.completion())) {
+      return withApplied(succeed(c, run, result), applied);
     }
     if (wroteNotes(run.beadId(), result)) {
       if (run.turn() >= maxTurns) {

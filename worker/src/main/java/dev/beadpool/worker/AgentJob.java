@@ -28,7 +28,22 @@ import java.util.function.Consumer;
  * environment. Bead text goes into files, environment variables and whole arguments only.
  */
 final class AgentJob {
+  /**
+   * Linux limits one argument to 128 KiB; a longer prompt could never start, and a start error
+   * counts against the backend, not the bead.
+   */
+  static final int MAX_PROMPT_ARGUMENT_BYTES = 120_000;
+
   private AgentJob() {}
+
+  /** A run this worker will not start, for a reason that lies with the bead or its profile. */
+  static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(message);
+    }
+  }
 
   /** A run ready to start. */
   record Prepared(
@@ -41,7 +56,7 @@ final class AgentJob {
       Path runDir,
       Duration timeout,
       Consumer<List<String>> onLines)
-      throws Workspace.WorkspaceException, Worktrees.GitException, IOException {
+      throws Workspace.WorkspaceException, Worktrees.GitException, Refused, IOException {
     ObjectNode bead = dispatch.bead();
     Path workDir =
         new Workspace(settings.workDir(), settings.agents().workspaceRoots()).resolve(bead);
@@ -89,7 +104,18 @@ final class AgentJob {
             + (path == null || path.isEmpty() ? "" : File.pathSeparator + path));
 
     List<String> command = new ArrayList<>();
+    int promptBytes = promptText.getBytes(StandardCharsets.UTF_8).length;
     for (String arg : profile.commandFor(dispatch.attempt())) {
+      if (arg.contains(PromptTemplate.PROMPT_ARG) && promptBytes > MAX_PROMPT_ARGUMENT_BYTES) {
+        throw new Refused(
+            "the prompt is "
+                + promptBytes
+                + " bytes, too long for a command-line argument (at most "
+                + MAX_PROMPT_ARGUMENT_BYTES
+                + "); give profile "
+                + profile.name()
+                + " prompt.via: stdin or file and {prompt_file}");
+      }
       command.add(
           arg.replace(PromptTemplate.PROMPT_FILE_ARG, prompt.toAbsolutePath().toString())
               .replace(PromptTemplate.PROMPT_ARG, promptText));

@@ -368,7 +368,7 @@ public final class Worker implements AutoCloseable {
       AgentJob.Prepared job;
       try {
         job = AgentJob.prepare(dispatch, profile, settings, runDir, timeout, onLines);
-      } catch (Workspace.WorkspaceException | Worktrees.GitException e) {
+      } catch (Workspace.WorkspaceException | Worktrees.GitException | AgentJob.Refused e) {
         // why: the bead asks for something this worker must not or cannot do; no agent runs
         Path output = runDir.resolve("output.log");
         Files.writeString(output, e.getMessage() + "\n", StandardCharsets.UTF_8);
@@ -394,7 +394,11 @@ public final class Worker implements AutoCloseable {
       List<BdOperation> ops = new ArrayList<>();
       String opsError = null;
       try {
-        ops.addAll(BdSupport.readOperations(job.bd().opsFile()));
+        // why the filter: metadata operations are the worker's own records; the agent's bd never
+        // writes one, so one in its file was forged
+        BdSupport.readOperations(job.bd().opsFile()).stream()
+            .filter(op -> !BdOperation.METADATA.equals(op.op()))
+            .forEach(ops::add);
       } catch (java.io.IOException e) {
         // why: the agent's own file; a broken one fails its run instead of releasing it forever
         opsError = "bd operations unreadable: " + e.getMessage();
@@ -429,7 +433,7 @@ public final class Worker implements AutoCloseable {
                         settings.id(),
                         agent.exitCode(),
                         agent.timedOut()
-                            ? "timed out after " + timeout
+                            ? "timed out after " + human(timeout)
                             : agent.failureLine() != null
                                 ? "output matched a failure pattern: " + agent.failureLine()
                                 : opsError != null ? opsError : errorLine(agent),
@@ -439,6 +443,17 @@ public final class Worker implements AutoCloseable {
       }
     }
     return result;
+  }
+
+  /** 45m, 30s, 1h30m: as users write durations in beadpool.yaml. */
+  static String human(Duration d) {
+    long s = d.toSeconds();
+    if (s == 0) {
+      return d.toMillis() + "ms";
+    }
+    return (s >= 3600 ? s / 3600 + "h" : "")
+        + (s % 3600 >= 60 ? (s % 3600) / 60 + "m" : "")
+        + (s % 60 > 0 ? s % 60 + "s" : "");
   }
 
   private void finish(

@@ -11,9 +11,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * {@code bd close ID... [--reason R] [--force]}. Refused, as bd, while a bead has open blockers or
- * is an epic with open children (among the beads this bd knows) unless {@code --force}. Closing a
- * closed bead records nothing.
+ * {@code bd close ID... [--reason R]}. Refused, as bd, while a bead has open blockers or is an epic
+ * with open children (among the beads this bd knows); {@code --force} is a human's, not an agent's
+ * (the coordinator applies closes unforced). Closing a closed bead records nothing.
  */
 final class CloseCommand implements BdCommand {
   /** bd's reason when none is given. */
@@ -24,7 +24,7 @@ final class CloseCommand implements BdCommand {
 
   @Override
   public String usage() {
-    return "close ID... [-r|--reason R] [-f|--force] [--json]";
+    return "close ID... [-r|--reason R] [--json]";
   }
 
   @Override
@@ -35,7 +35,13 @@ final class CloseCommand implements BdCommand {
     }
     String given = args.value("reason");
     String reason = given == null || given.isBlank() ? DEFAULT_REASON : given;
-    boolean force = args.flag("force");
+    if (args.flag("force")) {
+      // why: the coordinator applies closes under bd's rules, unforced; an agent may not override
+      // open blockers, a human can
+      throw BdException.usage(
+          "bd close --force: not available inside a beadpool worker: an agent cannot override open"
+              + " blockers; a human can, with beadpool close --force");
+    }
     return EachId.run(
         session,
         args,
@@ -45,9 +51,7 @@ final class CloseCommand implements BdCommand {
           if (bead.isClosed()) {
             return bead;
           }
-          if (!force) {
-            refuseIfOpenWork(view, bead);
-          }
+          refuseIfOpenWork(view, bead);
           view.record(BdOperation.close(id, reason, session.now()));
           return view.require(id);
         },
@@ -62,7 +66,7 @@ final class CloseCommand implements BdCommand {
               + bead.id()
               + ": blocked by open issues "
               + blockers
-              + " (use --force to override)");
+              + " (close them first; only a human can force it)");
     }
     if (IssueTypes.EPIC.equals(bead.issueType())) {
       int open = view.openChildren(bead.id());
@@ -72,7 +76,7 @@ final class CloseCommand implements BdCommand {
                 + bead.id()
                 + ": "
                 + open
-                + " open child issue(s); close children first or use --force to override");
+                + " open child issue(s); close children first");
       }
     }
   }

@@ -456,7 +456,7 @@ class BdShimTest {
   }
 
   @Test
-  void closeRefusesABlockedBeadUnlessForced() {
+  void closeRefusesABlockedBeadAndAnAgentCannotForceIt() {
     var refused = bd.bd("close", "bd-c3d4");
     var forced = bd.bd("close", "bd-c3d4", "--force", "--json");
 
@@ -464,10 +464,10 @@ class BdShimTest {
     assertThat(refused.err())
         .isEqualTo(
             "Error closing bd-c3d4: cannot close bd-c3d4: blocked by open issues [bd-a1b2]"
-                + " (use --force to override)\n");
-    assertThat(forced.code()).isZero();
-    assertThat(forced.json().get(0).path("close_reason").asText()).isEqualTo("Closed");
-    assertThat(bd.ops()).hasSize(1);
+                + " (close them first; only a human can force it)\n");
+    assertThat(forced.code()).isEqualTo(2);
+    assertThat(forced.err()).contains("--force: not available inside a beadpool worker");
+    assertThat(bd.ops()).isEmpty();
   }
 
   @Test
