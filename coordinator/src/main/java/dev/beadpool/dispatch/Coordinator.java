@@ -75,6 +75,9 @@ public final class Coordinator implements AutoCloseable {
   private ReadyEngine engine;
   private String storeId;
 
+  /** The id prefix of new beads, for the workers' bd; read once (finding it may scan the store). */
+  private String prefix;
+
   /** In-flight runs by bead id: at most one per bead. */
   private final Map<String, Run> active = new HashMap<>();
 
@@ -143,6 +146,7 @@ public final class Coordinator implements AutoCloseable {
         settings.lease());
     engine = store.loadEngine();
     storeId = store.storeId();
+    prefix = store.prefix();
     try {
       connection =
           BrokerConnections.connect(
@@ -277,6 +281,7 @@ public final class Coordinator implements AutoCloseable {
       java.nio.file.Path file, String actor) throws java.io.IOException {
     dev.beadpool.store.ImportResult result = store.importFile(file, actor, null);
     engine = store.loadEngine();
+    prefix = store.prefix();
     for (BeadState ready : engine.ready(SortPolicy.PRIORITY, clock.instant(), 0)) {
       consider(ready.id());
     }
@@ -750,7 +755,7 @@ public final class Coordinator implements AutoCloseable {
    */
   private com.fasterxml.jackson.databind.node.ObjectNode bdContext(Bead bead) {
     var context = dev.beadpool.bead.Json.MAPPER.createObjectNode();
-    context.put("prefix", store.prefix());
+    context.put("prefix", prefix);
     var related = context.putArray("related");
     Set<String> seen = new HashSet<>();
     seen.add(bead.id());

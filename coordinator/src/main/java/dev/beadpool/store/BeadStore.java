@@ -620,8 +620,10 @@ public final class BeadStore implements AutoCloseable {
       }
     }
     try (PreparedStatement st =
-        c.prepareStatement("SELECT id FROM beads WHERE id LIKE ? || '.%'")) {
-      st.setString(1, parent);
+        // why a range, not LIKE: it walks the primary key's index instead of every bead
+        c.prepareStatement("SELECT id FROM beads WHERE id > ? AND id < ?")) {
+      st.setString(1, parent + ".");
+      st.setString(2, parent + "/");
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           String id = rs.getString(1);
