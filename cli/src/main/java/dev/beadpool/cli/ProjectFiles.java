@@ -8,8 +8,26 @@ import java.nio.file.Path;
 final class ProjectFiles {
   private ProjectFiles() {}
 
+  /** Names the configuration file when it is not beside the store (a container, a cluster). */
+  static final String CONFIG_ENV = "BEADPOOL_CONFIG";
+
+  /**
+   * The agents of the file {@code BEADPOOL_CONFIG} names, else of {@code beadpool.yaml} in the
+   * project directory. Coordinator and workers must read the same one: routing is the
+   * coordinator's, commands the workers'.
+   */
   static AgentConfig agents(Path projectDir) {
+    String named = System.getenv(CONFIG_ENV);
     try {
+      if (named != null && !named.isBlank()) {
+        Path file = Path.of(named);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+          // why not an error: the Compose file names /repo/beadpool.yaml for every repository
+          org.slf4j.LoggerFactory.getLogger(ProjectFiles.class)
+              .warn("{} names {}, which does not exist: no agent profiles", CONFIG_ENV, file);
+        }
+        return AgentConfig.loadFile(file);
+      }
       return AgentConfig.load(projectDir);
     } catch (ProjectConfig.ConfigException e) {
       throw new CliException(e.getMessage());

@@ -27,7 +27,11 @@ class ComposeFileTest {
 
   /** Variables read with System.getenv rather than through an option's default. */
   static final Set<String> DIRECT_READS =
-      Set.of(StoreOptions.DB_ENV, BrokerOptions.PASSWORD_ENV, WorkerOptions.AGENT_ENV);
+      Set.of(
+          StoreOptions.DB_ENV,
+          BrokerOptions.PASSWORD_ENV,
+          WorkerOptions.AGENT_ENV,
+          ProjectFiles.CONFIG_ENV);
 
   static final Path ROOT = Path.of("..");
 

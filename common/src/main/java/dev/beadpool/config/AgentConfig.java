@@ -164,7 +164,15 @@ public record AgentConfig(
 
   /** Reads {@code beadpool.yaml} in {@code projectDir}; no file or no agent keys: {@link #NONE}. */
   public static AgentConfig load(Path projectDir) throws ProjectConfig.ConfigException {
-    Path file = projectDir.resolve(ProjectConfig.FILE_NAME);
+    return loadFile(projectDir.resolve(ProjectConfig.FILE_NAME));
+  }
+
+  /**
+   * Reads a configuration file; relative paths in it are relative to its folder. No file: {@link
+   * #NONE}.
+   */
+  public static AgentConfig loadFile(Path file) throws ProjectConfig.ConfigException {
+    Path projectDir = file.toAbsolutePath().getParent();
     if (!Files.isRegularFile(file)) {
       return NONE;
     }
