@@ -152,18 +152,19 @@ public final class RunLedger {
     return rows.isEmpty() ? null : rows.get(0);
   }
 
+  /** Turns taken in the bead's current attempt. */
   private static int turns(Connection c, String beadId) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("SELECT turns FROM budgets WHERE bead_id = ?")) {
-      st.setString(1, beadId);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
-    }
+    return budget(c, beadId, "turns");
   }
 
   private static int failures(Connection c, String beadId) throws SQLException {
+    return budget(c, beadId, "failures");
+  }
+
+  /** A counter of the bead's budget row; 0 without one. */
+  private static int budget(Connection c, String beadId, String column) throws SQLException {
     try (PreparedStatement st =
-        c.prepareStatement("SELECT failures FROM budgets WHERE bead_id = ?")) {
+        c.prepareStatement("SELECT " + column + " FROM budgets WHERE bead_id = ?")) {
       st.setString(1, beadId);
       try (ResultSet rs = st.executeQuery()) {
         return rs.next() ? rs.getInt(1) : 0;
