@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beadpool.bead.Bead;
-import dev.beadpool.store.BeadFilter;
 import dev.beadpool.store.NewBead;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,10 +111,5 @@ class WorktreeModeTest extends AgentPoolHarness {
   Bead create(String title, String description) {
     return store.create(
         new NewBead(title, description, null, 2, List.of(), null, List.of(), null, null), "test");
-  }
-
-  @SuppressWarnings("unused")
-  private List<Bead> all() {
-    return store.list(BeadFilter.ALL);
   }
 }

@@ -361,88 +361,77 @@ public final class Worker implements AutoCloseable {
       long start)
       throws Exception {
     String id = dispatch.beadId();
-    RunResult result;
-    {
-      Path runDir = runner.newRunDir(id, dispatch.run());
-      java.util.function.Consumer<List<String>> onLines = lines -> publishOutput(dispatch, lines);
-      AgentJob.Prepared job;
-      try {
-        job = AgentJob.prepare(dispatch, profile, settings, runDir, timeout, onLines);
-      } catch (Workspace.WorkspaceException | Worktrees.GitException | AgentJob.Refused e) {
-        // why: the bead asks for something this worker must not or cannot do; no agent runs
-        Path output = runDir.resolve("output.log");
-        Files.writeString(output, e.getMessage() + "\n", StandardCharsets.UTF_8);
-        onLines.accept(List.of("[beadpool] " + e.getMessage()));
-        breaker.releasePermission();
-        return RunResult.failed(
-            id,
-            dispatch.run(),
-            leaseId,
-            settings.id(),
-            null,
-            e.getMessage(),
-            e.getMessage(),
-            output.toString());
-      }
-      AgentRun agent = runner.run(runDir, job.launch(), process -> current.process = process);
-      long elapsed = System.nanoTime() - start;
-      String log = agent.log().toString();
-      Set<Integer> infraCodes = new HashSet<>(settings.infraExitCodes());
-      infraCodes.addAll(profile.infraExitCodes());
-      boolean infra =
-          !agent.started() || (agent.exitCode() != null && infraCodes.contains(agent.exitCode()));
-      List<BdOperation> ops = new ArrayList<>();
-      String opsError = null;
-      try {
-        // why the filter: metadata operations are the worker's own records; the agent's bd never
-        // writes one, so one in its file was forged
-        BdSupport.readOperations(job.bd().opsFile()).stream()
-            .filter(op -> !BdOperation.METADATA.equals(op.op()))
-            .forEach(ops::add);
-      } catch (java.io.IOException e) {
-        // why: the agent's own file; a broken one fails its run instead of releasing it forever
-        opsError = "bd operations unreadable: " + e.getMessage();
-      }
-      if (job.worktree() != null && !current.released && !infra) {
-        ops.add(worktreeOutcome(dispatch, job.worktree(), agent.succeeded(), onLines));
-      }
-      if (current.released) {
-        breaker.releasePermission();
-        result =
-            RunResult.released(
+    Path runDir = runner.newRunDir(id, dispatch.run());
+    java.util.function.Consumer<List<String>> onLines = lines -> publishOutput(dispatch, lines);
+    AgentJob.Prepared job;
+    try {
+      job = AgentJob.prepare(dispatch, profile, settings, runDir, timeout, onLines);
+    } catch (Workspace.WorkspaceException | Worktrees.GitException | AgentJob.Refused e) {
+      // why: the bead asks for something this worker must not or cannot do; no agent runs
+      Path output = runDir.resolve("output.log");
+      Files.writeString(output, e.getMessage() + "\n", StandardCharsets.UTF_8);
+      onLines.accept(List.of("[beadpool] " + e.getMessage()));
+      breaker.releasePermission();
+      return RunResult.failed(
+          id,
+          dispatch.run(),
+          leaseId,
+          settings.id(),
+          null,
+          e.getMessage(),
+          e.getMessage(),
+          output.toString());
+    }
+    AgentRun agent = runner.run(runDir, job.launch(), process -> current.process = process);
+    long elapsed = System.nanoTime() - start;
+    String log = agent.log().toString();
+    Set<Integer> infraCodes = new HashSet<>(settings.infraExitCodes());
+    infraCodes.addAll(profile.infraExitCodes());
+    boolean infra =
+        !agent.started() || (agent.exitCode() != null && infraCodes.contains(agent.exitCode()));
+    List<BdOperation> ops = new ArrayList<>();
+    String opsError = null;
+    try {
+      // why the filter: metadata operations are the worker's own records; the agent's bd never
+      // writes one, so one in its file was forged
+      BdSupport.readOperations(job.bd().opsFile()).stream()
+          .filter(op -> !BdOperation.METADATA.equals(op.op()))
+          .forEach(ops::add);
+    } catch (java.io.IOException e) {
+      // why: the agent's own file; a broken one fails its run instead of releasing it forever
+      opsError = "bd operations unreadable: " + e.getMessage();
+    }
+    if (job.worktree() != null && !current.released && !infra) {
+      ops.add(worktreeOutcome(dispatch, job.worktree(), agent.succeeded(), onLines));
+    }
+    if (current.released) {
+      breaker.releasePermission();
+      return RunResult.released(
+          id, dispatch.run(), leaseId, settings.id(), "worker " + settings.id() + " shutting down");
+    } else if (infra) {
+      String why =
+          agent.started() ? "infrastructure exit code " + agent.exitCode() : agent.startError();
+      breaker.onError(elapsed, TimeUnit.NANOSECONDS, new InfraFailure(why));
+      return RunResult.released(id, dispatch.run(), leaseId, settings.id(), why);
+    }
+    breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+    return (agent.succeeded() && opsError == null
+            ? RunResult.succeeded(
+                id, dispatch.run(), leaseId, settings.id(), null, agent.outputTail(), log)
+            : RunResult.failed(
                 id,
                 dispatch.run(),
                 leaseId,
                 settings.id(),
-                "worker " + settings.id() + " shutting down");
-      } else if (infra) {
-        String why =
-            agent.started() ? "infrastructure exit code " + agent.exitCode() : agent.startError();
-        breaker.onError(elapsed, TimeUnit.NANOSECONDS, new InfraFailure(why));
-        result = RunResult.released(id, dispatch.run(), leaseId, settings.id(), why);
-      } else {
-        breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-        result =
-            (agent.succeeded() && opsError == null
-                    ? RunResult.succeeded(
-                        id, dispatch.run(), leaseId, settings.id(), null, agent.outputTail(), log)
-                    : RunResult.failed(
-                        id,
-                        dispatch.run(),
-                        leaseId,
-                        settings.id(),
-                        agent.exitCode(),
-                        agent.timedOut()
-                            ? "timed out after " + human(timeout)
-                            : agent.failureLine() != null
-                                ? "output matched a failure pattern: " + agent.failureLine()
-                                : opsError != null ? opsError : errorLine(agent),
-                        agent.outputTail(),
-                        log))
-                .with(ops, profile.completion());
-      }
-    }
-    return result;
+                agent.exitCode(),
+                agent.timedOut()
+                    ? "timed out after " + human(timeout)
+                    : agent.failureLine() != null
+                        ? "output matched a failure pattern: " + agent.failureLine()
+                        : opsError != null ? opsError : errorLine(agent),
+                agent.outputTail(),
+                log))
+        .with(ops, profile.completion());
   }
 
   /** 45m, 30s, 1h30m: as users write durations in beadpool.yaml. */
@@ -458,7 +447,6 @@ public final class Worker implements AutoCloseable {
 
   private void finish(
       Session session, MessageProducer producer, DispatchMessage dispatch, RunResult result) {
-    running.remove(dispatch.run());
     log.info(
         "bead={} run={} attempt={} worker={} outcome={}",
         dispatch.beadId(),
