@@ -9,9 +9,12 @@ import dev.beadpool.bead.Json;
 import dev.beadpool.store.BeadFilter;
 import dev.beadpool.store.Run;
 import dev.beadpool.store.RunState;
+import dev.beadpool.worker.Worker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -520,5 +523,39 @@ class AgentOutcomesTest extends AgentPoolHarness {
     await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
 
     assertThat(store.get(b.id()).json().path("metadata").has("worktree")).isFalse();
+  }
+
+  @Test
+  void aBrokenBackendOpensOnlyItsOwnProfilesCircuit() throws Exception {
+    Path agent = agent("fine", "exit 0");
+    configure(
+        """
+        agent:
+          command: [/bin/sh, %s]
+        profiles:
+          broken:
+            command: [%s]
+        routing:
+          - label: broken
+            profile: broken
+        """
+            .formatted(agent, dir.resolve("no-such-agent")));
+    for (int i = 0; i < 3; i++) {
+      bead("broken " + i, null, "broken");
+    }
+    startPool(3, "default", "broken");
+    Worker w = workers.get(0);
+    await().atMost(WAIT).until(() -> w.breaker("broken").getState() == CircuitBreaker.State.OPEN);
+
+    Bead fine =
+        coordinator.create(
+            new dev.beadpool.store.NewBead(
+                "fine", null, null, 2, List.of(), null, List.of(), null, null),
+            "test");
+
+    // the broken profile's circuit stays open for 30 s; the default profile does not wait for it
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(fine.id()).isClosed());
+    assertThat(w.breaker("default").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(w.breaker("broken").getState()).isEqualTo(CircuitBreaker.State.OPEN);
   }
 }

@@ -68,7 +68,10 @@ public final class Worker implements AutoCloseable {
 
   private final WorkerSettings settings;
   private final AgentRunner runner;
-  private final CircuitBreaker breaker;
+
+  /** One circuit per profile served: a broken agent backend stops only its own profile. */
+  private final Map<String, CircuitBreaker> breakers = new java.util.LinkedHashMap<>();
+
   private final Retry sendRetry;
   private final Map<Long, Running> running = new ConcurrentHashMap<>();
   private final List<Thread> slots = new ArrayList<>();
@@ -97,9 +100,25 @@ public final class Worker implements AutoCloseable {
   public Worker(WorkerSettings settings, Clock clock) {
     this.settings = settings.validated();
     this.runner = new AgentRunner(settings.logRoot(), clock);
-    this.breaker =
+    for (String profile : this.settings.profiles()) {
+      breakers.put(profile, newBreaker(profile));
+    }
+    this.sendRetry =
+        Retry.of(
+            "send-" + settings.id(),
+            RetryConfig.custom()
+                .maxAttempts(6)
+                .intervalFunction(
+                    IntervalFunction.ofExponentialRandomBackoff(
+                        Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(10)))
+                .retryExceptions(JMSException.class)
+                .build());
+  }
+
+  private CircuitBreaker newBreaker(String profile) {
+    CircuitBreaker breaker =
         CircuitBreaker.of(
-            "agent-" + settings.id(),
+            "agent-" + settings.id() + "-" + profile,
             CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(4)
@@ -115,27 +134,25 @@ public final class Worker implements AutoCloseable {
         .onStateTransition(
             e ->
                 log.warn(
-                    "worker={} agent circuit {}: {}",
+                    "worker={} profile={} agent circuit {}: {}",
                     settings.id(),
+                    profile,
                     e.getStateTransition(),
                     e.getStateTransition().getToState() == CircuitBreaker.State.OPEN
                         ? "the agent backend is failing; taking no beads for "
                             + settings.breakerOpenFor()
                         : "probing the agent backend again"));
-    this.sendRetry =
-        Retry.of(
-            "send-" + settings.id(),
-            RetryConfig.custom()
-                .maxAttempts(6)
-                .intervalFunction(
-                    IntervalFunction.ofExponentialRandomBackoff(
-                        Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(10)))
-                .retryExceptions(JMSException.class)
-                .build());
+    return breaker;
   }
 
+  /** The circuit of the first profile served (the only one, for most workers). */
   public CircuitBreaker breaker() {
-    return breaker;
+    return breakers.values().iterator().next();
+  }
+
+  /** The circuit of a profile this worker serves. */
+  public CircuitBreaker breaker(String profile) {
+    return breakers.get(profile);
   }
 
   /** Beads whose agent runs now. */
@@ -203,14 +220,21 @@ public final class Worker implements AutoCloseable {
       TemporaryQueue replies = session.createTemporaryQueue();
       MessageConsumer replyConsumer = session.createConsumer(replies);
       int next = 0;
+      int open = 0;
       while (!stopping) {
         resendRefusedResults(session, producer);
+        MessageConsumer consumer = consumers.get(next);
+        CircuitBreaker breaker = breakers.get(settings.profiles().get(next));
+        next = (next + 1) % consumers.size();
         if (!breaker.tryAcquirePermission()) {
-          sleep(POLL_MILLIS);
+          // why: only this profile's backend is failing; the others go on. All open: wait.
+          if (++open >= consumers.size()) {
+            open = 0;
+            sleep(POLL_MILLIS);
+          }
           continue;
         }
-        MessageConsumer consumer = consumers.get(next);
-        next = (next + 1) % consumers.size();
+        open = 0;
         Message message = consumer.receive(wait);
         if (message == null || stopping) {
           breaker.releasePermission();
@@ -219,7 +243,7 @@ public final class Worker implements AutoCloseable {
           }
           continue;
         }
-        handle(session, message, producer, replies, replyConsumer);
+        handle(session, message, producer, replies, replyConsumer, breaker);
       }
       for (MessageConsumer consumer : consumers) {
         consumer.close();
@@ -241,7 +265,8 @@ public final class Worker implements AutoCloseable {
       Message message,
       MessageProducer producer,
       TemporaryQueue replies,
-      MessageConsumer replyConsumer)
+      MessageConsumer replyConsumer,
+      CircuitBreaker breaker)
       throws JMSException {
     DispatchMessage dispatch;
     try {
@@ -270,7 +295,7 @@ public final class Worker implements AutoCloseable {
       breaker.releasePermission();
       return;
     }
-    run(session, producer, dispatch, reply.leaseId());
+    run(session, producer, dispatch, reply.leaseId(), breaker);
   }
 
   private ClaimReply claim(
@@ -323,7 +348,11 @@ public final class Worker implements AutoCloseable {
   }
 
   private void run(
-      Session session, MessageProducer producer, DispatchMessage dispatch, String leaseId) {
+      Session session,
+      MessageProducer producer,
+      DispatchMessage dispatch,
+      String leaseId,
+      CircuitBreaker breaker) {
     Running current = new Running(dispatch, leaseId);
     running.put(dispatch.run(), current);
     long start = System.nanoTime();
@@ -339,7 +368,7 @@ public final class Worker implements AutoCloseable {
         settings.id());
     RunResult result;
     try {
-      result = execute(dispatch, leaseId, current, profile, timeout, start);
+      result = execute(dispatch, leaseId, current, profile, timeout, start, breaker);
     } catch (Exception e) {
       breaker.onError(
           System.nanoTime() - start, TimeUnit.NANOSECONDS, new InfraFailure(e.toString()));
@@ -358,7 +387,8 @@ public final class Worker implements AutoCloseable {
       Running current,
       AgentProfile profile,
       Duration timeout,
-      long start)
+      long start,
+      CircuitBreaker breaker)
       throws Exception {
     String id = dispatch.beadId();
     Path runDir = runner.newRunDir(id, dispatch.run());
