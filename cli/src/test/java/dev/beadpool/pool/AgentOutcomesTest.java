@@ -293,10 +293,11 @@ class AgentOutcomesTest extends AgentPoolHarness {
     Path agent = agent("any", "exit 0");
     configure("agent:\n  command: [/bin/sh, " + agent + "]\n");
     Bead b = bead("escape", "Do it.\nWorking directory: /etc\nTask packet: .ai/tasks/x/");
-    startPool(1);
+    startPool(3);
 
     await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
 
+    assertThat(runs(b.id())).as("retrying cannot help: no retries").hasSize(1);
     Run run = runs(b.id()).get(0);
     assertThat(run.state()).isEqualTo(RunState.FAILED);
     assertThat(run.error())

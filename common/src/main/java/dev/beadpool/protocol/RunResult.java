@@ -23,7 +23,8 @@ public record RunResult(
     String logPath,
     String closeReason,
     List<BdOperation> operations,
-    String completion) {
+    String completion,
+    Boolean permanent) {
 
   /** Completion mode: exit 0 closes the bead (plain scripts). */
   public static final String COMPLETION_EXIT_CODE = "exit-code";
@@ -53,7 +54,35 @@ public record RunResult(
         logPath,
         closeReason,
         ops,
-        completionMode);
+        completionMode,
+        permanent);
+  }
+
+  /**
+   * This failure as one that no retry can mend (the bead asks for a working directory the worker
+   * may not use, say): the coordinator files the failure bead at once.
+   */
+  public RunResult asPermanent() {
+    return new RunResult(
+        v,
+        beadId,
+        run,
+        leaseId,
+        worker,
+        outcome,
+        exitCode,
+        error,
+        outputTail,
+        logPath,
+        closeReason,
+        operations,
+        completion,
+        true);
+  }
+
+  /** Whether retrying cannot help. */
+  public boolean permanentFailure() {
+    return Boolean.TRUE.equals(permanent);
   }
 
   public static RunResult succeeded(
@@ -76,6 +105,7 @@ public record RunResult(
         tail,
         log,
         reason,
+        null,
         null,
         null);
   }
@@ -102,6 +132,7 @@ public record RunResult(
         log,
         null,
         null,
+        null,
         null);
   }
 
@@ -116,6 +147,7 @@ public record RunResult(
         Outcome.RELEASED,
         null,
         why,
+        null,
         null,
         null,
         null,

@@ -346,6 +346,8 @@ public final class RunLedger {
                       discarded + " bd operations of failed run " + run.run());
                 }
               }
+              // why: a run that could not start for the bead's own reasons (a working directory
+              // the worker may not use) fails the same way again: no retries, the human at once
               yield fail(
                   c,
                   run,
@@ -354,7 +356,7 @@ public final class RunLedger {
                   result.error(),
                   result.outputTail(),
                   result.logPath(),
-                  maxAttempts);
+                  result.permanentFailure() ? 1 : maxAttempts);
             }
           };
         });

@@ -403,14 +403,15 @@ public final class Worker implements AutoCloseable {
       onLines.accept(List.of("[beadpool] " + e.getMessage()));
       breaker.releasePermission();
       return RunResult.failed(
-          id,
-          dispatch.run(),
-          leaseId,
-          settings.id(),
-          null,
-          e.getMessage(),
-          e.getMessage(),
-          output.toString());
+              id,
+              dispatch.run(),
+              leaseId,
+              settings.id(),
+              null,
+              e.getMessage(),
+              e.getMessage(),
+              output.toString())
+          .asPermanent();
     }
     AgentRun agent = runner.run(runDir, job.launch(), process -> current.process = process);
     long elapsed = System.nanoTime() - start;
