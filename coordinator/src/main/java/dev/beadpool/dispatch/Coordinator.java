@@ -95,6 +95,12 @@ public final class Coordinator implements AutoCloseable {
   private final TreeSet<BeadState> waiting;
   private final Set<String> waitingIds = new HashSet<>();
 
+  /**
+   * The profile of each waiting bead, routed once while it waits (with per-profile limits only): a
+   * pump then skips the beads of full profiles without reading the store.
+   */
+  private final Map<String, String> waitingProfiles = new HashMap<>();
+
   /** When each worker was last heard from. */
   private final Map<String, Instant> workersSeen = new HashMap<>();
 
@@ -646,6 +652,7 @@ public final class Coordinator implements AutoCloseable {
             ? PoolEvent.closed(bead.id(), clock.instant())
             : PoolEvent.status(bead.id(), bead.status(), clock.instant()));
     waitingIds.remove(bead.id());
+    waitingProfiles.remove(bead.id());
     waiting.removeIf(s -> s.id().equals(bead.id()));
     if (bead.isClosed() && bead.labels().contains(RunLedger.FAILURE_LABEL)) {
       ledger
@@ -721,9 +728,8 @@ public final class Coordinator implements AutoCloseable {
     java.util.Iterator<BeadState> it = waiting.iterator();
     while (active.size() < settings.maxInFlight() && it.hasNext()) {
       String id = it.next().id();
-      Bead bead = store.find(id).orElse(null);
-      if (bead != null) {
-        String profile = settings.agents().route(bead.json(), ledger.failures(id) + 1);
+      String profile = waitingProfiles.computeIfAbsent(id, this::route);
+      if (profile != null) {
         int limit = settings.agents().maxInFlight(profile);
         if (limit > 0 && inFlight.getOrDefault(profile, 0) >= limit) {
           continue;
@@ -732,10 +738,19 @@ public final class Coordinator implements AutoCloseable {
       }
       it.remove();
       waitingIds.remove(id);
+      waitingProfiles.remove(id);
       if (dispatchable(id)) {
         dispatch(id, 0);
       }
     }
+  }
+
+  /** The profile a bead's next run goes to, or null if the bead is gone. */
+  private String route(String id) {
+    return store
+        .find(id)
+        .map(bead -> settings.agents().route(bead.json(), ledger.failures(id) + 1))
+        .orElse(null);
   }
 
   private void dispatch(String beadId, long delayMillis) {
@@ -804,6 +819,7 @@ public final class Coordinator implements AutoCloseable {
     active.clear();
     waiting.clear();
     waitingIds.clear();
+    waitingProfiles.clear();
     Instant now = clock.instant();
     Set<Long> running = new HashSet<>();
     for (Run run : ledger.inFlight()) {
