@@ -34,7 +34,7 @@ final class StatusCommand extends BaseCommand {
     out()
         .printf(
             "coordinator %s: %d waiting, %d dispatched, %d running; %d closed, %d retried, %d failure beads,"
-                + " %d stale results, %d dead-lettered%n",
+                + " %d handoffs, %d blocked by discovery, %d stale results, %d dead-lettered%n",
             coordinator.url(),
             status.path("waiting").asInt(),
             status.path("dispatched").asInt(),
@@ -42,6 +42,8 @@ final class StatusCommand extends BaseCommand {
             status.path("closed").asLong(),
             status.path("retried").asLong(),
             status.path("failureBeads").asLong(),
+            status.path("handoffs").asLong(),
+            status.path("blockedByDiscovery").asLong(),
             status.path("staleResults").asLong(),
             status.path("deadLettered").asLong());
     out()
@@ -53,7 +55,9 @@ final class StatusCommand extends BaseCommand {
     if (status.path("runs").isEmpty()) {
       out().println("no runs in flight");
     } else {
-      Output.Table table = new Output.Table("BEAD", "RUN", "ATTEMPT", "STATE", "WORKER", "STARTED");
+      Output.Table table =
+          new Output.Table(
+              "BEAD", "RUN", "ATTEMPT", "TURN", "PROFILE", "STATE", "WORKER", "STARTED");
       status
           .path("runs")
           .forEach(
@@ -62,6 +66,8 @@ final class StatusCommand extends BaseCommand {
                       r.path("beadId").asText(),
                       r.path("run").asText(),
                       r.path("attempt").asText(),
+                      r.path("turn").asText(),
+                      r.path("profile").asText(),
                       r.path("state").asText().toLowerCase(java.util.Locale.ROOT),
                       r.path("worker").asText(""),
                       r.path("startedAt").asText(r.path("dispatchedAt").asText(""))));

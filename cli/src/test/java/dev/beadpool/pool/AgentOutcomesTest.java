@@ -116,6 +116,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
         .containsExactly(RunState.HANDOFF, RunState.HANDOFF, RunState.SUCCEEDED);
     assertThat(runs).extracting(Run::attempt).containsExactly(1, 1, 1);
     assertThat(runs).extracting(Run::turn).containsExactly(1, 2, 3);
+    assertThat(coordinator.status().handoffs()).isEqualTo(2);
     String[] seen = Files.readString(prompts).split("----\n");
     assertThat(seen[0]).isEqualTo("Bead " + b.id() + " turn 1. Notes: ");
     assertThat(seen[2])
@@ -164,6 +165,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
     List<Run> runs = runs(b.id());
     assertThat(runs).extracting(Run::state).containsExactly(RunState.BLOCKED, RunState.SUCCEEDED);
     assertThat(runs).extracting(Run::attempt).containsExactly(1, 1);
+    assertThat(coordinator.status().blockedByDiscovery()).isEqualTo(1);
     Bead blocker =
         store.list(BeadFilter.ALL).stream()
             .filter(x -> x.title().equals("Fix the auth module"))

@@ -337,7 +337,9 @@ public final class Coordinator implements AutoCloseable {
         failureBeads,
         staleResults,
         deadLettered,
-        workers);
+        workers,
+        handoffs,
+        blockedByDiscovery);
   }
 
   public RunLedger ledger() {

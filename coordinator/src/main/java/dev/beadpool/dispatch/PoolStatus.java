@@ -8,6 +8,8 @@ import java.util.List;
  * @param waiting dispatchable beads held back by max-in-flight
  * @param staleResults results rejected because their lease was not current
  * @param workers workers heard from (a claim or a heartbeat) within the last lease
+ * @param handoffs runs that ended in a handoff to a fresh agent
+ * @param blockedByDiscovery runs whose agent found a blocker for its bead
  */
 public record PoolStatus(
     int waiting,
@@ -18,7 +20,9 @@ public record PoolStatus(
     long failureBeads,
     long staleResults,
     long deadLettered,
-    List<String> workers) {
+    List<String> workers,
+    long handoffs,
+    long blockedByDiscovery) {
 
   /** Nothing waiting, dispatched or running. */
   public boolean idle() {
