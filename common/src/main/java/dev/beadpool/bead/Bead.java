@@ -337,6 +337,24 @@ public final class Bead {
     return value == null ? null : value.deepCopy();
   }
 
+  /**
+   * The bead's metadata as JSON, whichever form the export used (an object, or a string holding
+   * JSON, as older bd versions write it): a copy; missing when there is none.
+   */
+  public JsonNode metadata() {
+    JsonNode value = json.get("metadata");
+    if (value == null || value.isNull() || (value.isTextual() && value.asText().isEmpty())) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+    if (value.isTextual()) {
+      JsonNode parsed = Json.parseOrNull(value.asText());
+      return parsed == null
+          ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+          : parsed;
+    }
+    return value.deepCopy();
+  }
+
   /** A copy of the JSON object, without export-only keys. */
   public ObjectNode json() {
     return json.deepCopy();

@@ -2,8 +2,8 @@ package dev.beadpool.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.beadpool.bead.Bead;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,20 +67,10 @@ public record AgentConfig(
    * anywhere in the title).
    */
   public record Rule(String label, String type, Pattern title, String profile) {
-    boolean matches(ObjectNode bead) {
-      if (label != null) {
-        boolean has = false;
-        for (JsonNode l : bead.path("labels")) {
-          has |= label.equals(l.asText());
-        }
-        if (!has) {
-          return false;
-        }
-      }
-      if (type != null && !type.equals(bead.path("issue_type").asText("task"))) {
-        return false;
-      }
-      return title == null || title.matcher(bead.path("title").asText("")).find();
+    boolean matches(Bead bead) {
+      return (label == null || bead.labels().contains(label))
+          && (type == null || type.equals(bead.issueType()))
+          && (title == null || title.matcher(bead.title()).find());
     }
   }
 
@@ -101,9 +91,9 @@ public record AgentConfig(
    * The profile a bead runs with at an attempt: {@code metadata.agent} if it names a profile, else
    * the first matching rule, else the default; then the escalation of that profile for the attempt.
    */
-  public String route(ObjectNode bead, int attempt) {
+  public String route(Bead bead, int attempt) {
     String base = null;
-    JsonNode agent = bead.path("metadata").path("agent");
+    JsonNode agent = bead.metadata().path("agent");
     if (agent.isTextual() && profiles.containsKey(agent.asText())) {
       base = agent.asText();
     }

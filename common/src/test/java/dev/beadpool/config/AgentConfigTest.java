@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +22,18 @@ class AgentConfigTest {
     return AgentConfig.load(dir);
   }
 
-  static ObjectNode bead(String title, String type, String... labels) {
+  static Bead bead(String title, String type, String... labels) throws Exception {
+    return Bead.fromJson(json(title, type, labels));
+  }
+
+  static ObjectNode json(String title, String type, String... labels) {
     ObjectNode bead = Json.MAPPER.createObjectNode();
     bead.put("id", "p-1");
     bead.put("title", title);
     bead.put("issue_type", type);
+    bead.put("status", "open");
+    bead.put("created_at", "2026-11-01T09:00:00Z");
+    bead.put("updated_at", "2026-11-01T09:00:00Z");
     var array = bead.putArray("labels");
     for (String l : labels) {
       array.add(l);
@@ -108,11 +116,17 @@ class AgentConfigTest {
     assertThat(config.route(bead("Plan tasks for Feature A", "task"), 1)).isEqualTo("planner");
     assertThat(config.route(bead("Crash on save", "bug"), 1)).isEqualTo("engineer");
     assertThat(config.route(bead("Something", "task"), 1)).isEqualTo("engineer");
-    ObjectNode named = bead("Crash on save", "bug", "planning");
+    ObjectNode named = json("Crash on save", "bug", "planning");
     named.putObject("metadata").put("agent", "senior");
-    assertThat(config.route(named, 1)).as("metadata.agent first").isEqualTo("senior");
+    assertThat(config.route(Bead.fromJson(named), 1))
+        .as("metadata.agent first")
+        .isEqualTo("senior");
+    named.put("metadata", "{\"agent\": \"senior\"}");
+    assertThat(config.route(Bead.fromJson(named), 1))
+        .as("metadata as bd's JSON string too")
+        .isEqualTo("senior");
     named.putObject("metadata").put("agent", "no-such-profile");
-    assertThat(config.route(named, 1))
+    assertThat(config.route(Bead.fromJson(named), 1))
         .as("an unknown metadata.agent falls back to the rules")
         .isEqualTo("planner");
   }
@@ -120,7 +134,7 @@ class AgentConfigTest {
   @Test
   void escalatesByAttempt() throws Exception {
     AgentConfig config = load(TEAM);
-    ObjectNode bug = bead("Crash", "bug");
+    Bead bug = bead("Crash", "bug");
 
     assertThat(config.route(bug, 1)).isEqualTo("engineer");
     assertThat(config.route(bug, 2)).isEqualTo("engineer");

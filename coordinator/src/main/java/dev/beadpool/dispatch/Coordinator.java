@@ -751,7 +751,7 @@ public final class Coordinator implements AutoCloseable {
   private String route(String id) {
     return store
         .find(id)
-        .map(bead -> settings.agents().route(bead.json(), ledger.failures(id) + 1))
+        .map(bead -> settings.agents().route(bead, ledger.failures(id) + 1))
         .orElse(null);
   }
 
@@ -760,7 +760,7 @@ public final class Coordinator implements AutoCloseable {
         ledger.dispatch(
             beadId,
             clock.millis() + delayMillis,
-            (bead, attempt) -> settings.agents().route(bead.json(), attempt));
+            (bead, attempt) -> settings.agents().route(bead, attempt));
     active.put(beadId, run);
     outbox.add(run);
     happened.add(PoolEvent.dispatched(run, clock.instant()));

@@ -822,16 +822,18 @@ public final class BeadStore implements AutoCloseable {
           Bead before = require(c, id);
           JsonNode current = before.field("metadata");
           boolean asText = current != null && current.isTextual() && !current.asText().isEmpty();
-          JsonNode parsed =
-              current == null || current.isNull() || (current.isTextual() && !asText)
-                  ? Json.MAPPER.createObjectNode()
-                  : asText ? Json.parseOrNull(current.asText()) : current;
+          JsonNode parsed = before.metadata();
+          if (parsed.isMissingNode() && !asText) {
+            parsed = Json.MAPPER.createObjectNode();
+          }
           if (!(parsed instanceof ObjectNode metadata)) {
             throw new RefusedException(
                 "metadata of "
                     + id
                     + " is not a JSON object (it is "
-                    + (parsed == null ? "unreadable" : parsed.getNodeType().name().toLowerCase())
+                    + (parsed.isMissingNode()
+                        ? "unreadable"
+                        : parsed.getNodeType().name().toLowerCase())
                     + "), cannot merge keys into it");
           }
           patch
