@@ -172,9 +172,12 @@ public final class Coordinator implements AutoCloseable {
       active.put(run.beadId(), run);
       if (run.state() == RunState.RUNNING) {
         // why: the worker may be alive, and its result may sit with the dead coordinator's consumer
-        // until the broker drops that connection: a full lease from then before giving up on it
+        // until the broker drops that connection, which ClusterIT saw take 14 s with a 10 s TTL
+        // (the TTL, the broker's check interval, a loaded machine): a full lease after twice the
+        // TTL before giving up on it
         leaseExpiry.put(
-            run.run(), now.plus(settings.lease()).plusMillis(BrokerSettings.CONNECTION_TTL_MILLIS));
+            run.run(),
+            now.plus(settings.lease()).plusMillis(2 * BrokerSettings.CONNECTION_TTL_MILLIS));
       } else {
         unpublished.add(run.run());
       }
