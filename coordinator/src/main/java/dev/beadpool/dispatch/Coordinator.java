@@ -83,6 +83,9 @@ public final class Coordinator implements AutoCloseable {
 
   private final Map<Long, Instant> leaseExpiry = new HashMap<>();
 
+  /** No lease expires before this: see {@link #start()}. */
+  private Instant silenceProvesNothingUntil = Instant.MIN;
+
   /** Committed runs whose dispatch message could not be sent yet (broker trouble). */
   private final Set<Long> unpublished = new LinkedHashSet<>();
 
@@ -171,16 +174,19 @@ public final class Coordinator implements AutoCloseable {
     for (Run run : ledger.inFlight()) {
       active.put(run.beadId(), run);
       if (run.state() == RunState.RUNNING) {
-        // why: the worker may be alive, and its result may sit with the dead coordinator's consumer
-        // until the broker drops that connection, which ClusterIT saw take 14 s with a 10 s TTL
-        // (the TTL, the broker's check interval, a loaded machine): a full lease after twice the
-        // TTL before giving up on it
-        leaseExpiry.put(
-            run.run(),
-            now.plus(settings.lease()).plusMillis(2 * BrokerSettings.CONNECTION_TTL_MILLIS));
+        leaseExpiry.put(run.run(), now.plus(settings.lease()));
       } else {
         unpublished.add(run.run());
       }
+    }
+    // why: a crashed predecessor's consumers stay on the queues until the broker drops its
+    // connection (ClusterIT saw 14 s with a 10 s TTL on a loaded machine), and the broker hands
+    // them results and heartbeats in turn with ours: silence is no proof of a dead worker until
+    // then, for the runs restored here and the ones claimed meanwhile alike
+    if (!active.isEmpty()) {
+      // runs in flight: a predecessor had work, so it may have crashed with consumers attached
+      silenceProvesNothingUntil =
+          now.plus(settings.lease()).plusMillis(2 * BrokerSettings.CONNECTION_TTL_MILLIS);
     }
     log.info("restored {} in-flight runs ({} to republish)", active.size(), unpublished.size());
     republish();
@@ -935,7 +941,7 @@ public final class Coordinator implements AutoCloseable {
     try {
       Instant now = clock.instant();
       for (Map.Entry<Long, Instant> lease : List.copyOf(leaseExpiry.entrySet())) {
-        if (lease.getValue().isBefore(now)) {
+        if (lease.getValue().isBefore(now) && now.isAfter(silenceProvesNothingUntil)) {
           RunLedger.Decision decision = ledger.expire(lease.getKey(), settings.maxAttempts());
           leaseExpiry.remove(lease.getKey());
           if (decision != null) {

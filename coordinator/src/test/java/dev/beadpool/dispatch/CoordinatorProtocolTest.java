@@ -295,6 +295,26 @@ class CoordinatorProtocolTest {
   }
 
   @Test
+  void afterARestartSilenceExpiresNoLeaseUntilADeadPredecessorsConsumersAreGone() throws Exception {
+    Bead a = bead("a");
+    startCoordinator();
+    ClaimReply lease = takeAndClaim(w1, a);
+    coordinator.close();
+
+    startCoordinator();
+
+    // the lease is 800 ms and no heartbeat comes: a predecessor's consumer might hold them
+    await()
+        .during(Duration.ofMillis(2_500))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> coordinator.ledger().run(lease.run()).orElseThrow().state() == RunState.RUNNING);
+    w1.send(RunResult.succeeded(a.id(), lease.run(), lease.leaseId(), "w-1", null, null, null));
+    await().atMost(WAIT).until(() -> store.get(a.id()).isClosed());
+    assertThat(coordinator.ledger().runs(a.id())).hasSize(1);
+  }
+
+  @Test
   void aNewStoreOnABrokerThatRanAnotherStoreStillDispatches() throws Exception {
     Bead first = bead("first store's bead");
     startCoordinator();
