@@ -5,6 +5,7 @@ import dev.beadpool.broker.EmbeddedBroker;
 import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.dispatch.PoolStatus;
+import dev.beadpool.dispatch.StalledProfile;
 import dev.beadpool.messaging.BrokerSettings;
 import dev.beadpool.store.BeadFilter;
 import dev.beadpool.store.BeadStore;
@@ -68,14 +69,24 @@ final class LocalPool {
                 + String.join(", ", s.running().subList(0, Math.min(4, s.running().size())))
                 + (s.running().size() > 4 ? ", …" : "")
                 + ")";
+    StringBuilder stalled = new StringBuilder();
+    for (StalledProfile p : s.stalled()) {
+      stalled
+          .append("  no worker takes ")
+          .append(p.profile())
+          .append(" (")
+          .append(p.beads())
+          .append(')');
+    }
     return String.format(
-        "ready %d  running %d%s  closed %d  retried %d  failed %d",
+        "ready %d  running %d%s  closed %d  retried %d  failed %d%s",
         s.waiting() + s.dispatched(),
         s.running().size(),
         running,
         s.closed(),
         s.retried(),
-        s.failureBeads());
+        s.failureBeads(),
+        stalled);
   }
 
   /** Shows progress until the pool has been idle for a moment; a line per change off a terminal. */

@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
     name = "status",
     description = {
       "Ask the running coordinator what the pool is doing: runs in flight (bead, attempt, worker,",
-      "state), workers heard from, counts.",
+      "state), the live workers (profiles, slots, busy, open agent circuits), profiles whose beads",
+      "no live worker takes, and counts.",
       "Example: beadpool status --json"
     })
 final class StatusCommand extends BaseCommand {
@@ -46,12 +47,17 @@ final class StatusCommand extends BaseCommand {
             status.path("blockedByDiscovery").asLong(),
             status.path("staleResults").asLong(),
             status.path("deadLettered").asLong());
-    out()
-        .println(
-            "workers: "
-                + (status.path("workers").isEmpty()
-                    ? "none heard from"
-                    : join(status.path("workers"))));
+    printWorkers(status.path("workers"));
+    status
+        .path("stalled")
+        .forEach(
+            p ->
+                out()
+                    .printf(
+                        "stalled: %d bead(s) of profile %s wait on their queue: %s%n",
+                        p.path("beads").asInt(),
+                        p.path("profile").asText(),
+                        p.path("why").asText()));
     if (status.path("runs").isEmpty()) {
       out().println("no runs in flight");
     } else {
@@ -76,6 +82,31 @@ final class StatusCommand extends BaseCommand {
     }
     out().flush();
     return ExitCodes.OK;
+  }
+
+  private void printWorkers(JsonNode workers) {
+    if (workers.isEmpty()) {
+      out().println("workers: none heard from within a lease");
+      return;
+    }
+    int slots = 0;
+    int busy = 0;
+    Output.Table table =
+        new Output.Table("WORKER", "PROFILES", "SLOTS", "BUSY", "CIRCUIT OPEN", "LAST SEEN");
+    for (JsonNode w : workers) {
+      boolean known = w.hasNonNull("profiles");
+      slots += w.path("slots").asInt();
+      busy += w.path("busy").asInt();
+      table.row(
+          w.path("id").asText(),
+          known ? join(w.path("profiles")) : "?",
+          known ? w.path("slots").asText() : "?",
+          known ? w.path("busy").asText() : "?",
+          w.path("openCircuits").isEmpty() ? "-" : join(w.path("openCircuits")),
+          w.path("lastSeen").asText());
+    }
+    out().printf("workers: %d live, %d slots, %d busy%n", workers.size(), slots, busy);
+    table.print(out());
   }
 
   private static String join(JsonNode array) {

@@ -89,7 +89,10 @@ class CliThroughCoordinatorTest {
           assertThat(cli("runs", "nope-1", "--db", db.toString()).exit()).isEqualTo(1);
           Result status = cli("status", "--db", db.toString());
           assertThat(status.exit()).as(status.err()).isZero();
-          assertThat(status.out()).contains("workers: w-1").contains("1 closed");
+          assertThat(status.out())
+              .contains("1 closed")
+              .containsPattern("workers: 1 live, 2 slots, [01] busy")
+              .containsPattern("(?m)^w-1 +default +2 +[01] +- +\\S+");
           Result created = cli("create", "more work", "--db", db.toString(), "--json");
           assertThat(created.exit()).as(created.err()).isZero();
           String id = created.out().replaceAll("(?s).*\"id\" *: *\"([^\"]+)\".*", "$1");

@@ -15,6 +15,7 @@ import dev.beadpool.protocol.Heartbeat;
 import dev.beadpool.protocol.Properties;
 import dev.beadpool.protocol.RunResult;
 import dev.beadpool.protocol.Wire;
+import dev.beadpool.protocol.WorkerPresence;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.NewBead;
 import dev.beadpool.store.Run;
@@ -104,8 +105,16 @@ public final class Coordinator implements AutoCloseable {
    */
   private final Map<String, String> waitingProfiles = new HashMap<>();
 
-  /** When each worker was last heard from. */
-  private final Map<String, Instant> workersSeen = new HashMap<>();
+  /** Each worker heard from: its last presence, and when it was last heard from at all. */
+  private final Map<String, Seen> workersSeen = new HashMap<>();
+
+  /** Since when each profile has had beads waiting that no live worker takes. */
+  private final Map<String, Instant> stalledSince = new HashMap<>();
+
+  /** Profiles whose stall has been logged, so the warning is said once per stall. */
+  private final Set<String> stallsLogged = new HashSet<>();
+
+  private record Seen(WorkerPresence presence, Instant at) {}
 
   /** Watchers of the pool: {@code beadpool watch}, {@code wait}, {@code logs --follow}. */
   private final PoolEvents events = new PoolEvents();
@@ -330,13 +339,7 @@ public final class Coordinator implements AutoCloseable {
       }
     }
     running.sort(null);
-    Instant recent = clock.instant().minus(settings.lease());
-    List<String> workers =
-        workersSeen.entrySet().stream()
-            .filter(e -> e.getValue().isAfter(recent))
-            .map(Map.Entry::getKey)
-            .sorted()
-            .toList();
+    List<WorkerInfo> workers = liveWorkers();
     return new PoolStatus(
         waitingIds.size(),
         dispatched,
@@ -347,8 +350,97 @@ public final class Coordinator implements AutoCloseable {
         staleResults,
         deadLettered,
         workers,
+        stalled(workers),
         handoffs,
         blockedByDiscovery);
+  }
+
+  /** The workers heard from within the last lease, by id. */
+  private List<WorkerInfo> liveWorkers() {
+    Instant recent = clock.instant().minus(settings.lease());
+    List<WorkerInfo> live = new ArrayList<>();
+    workersSeen.forEach(
+        (id, seen) -> {
+          if (seen.at().isAfter(recent)) {
+            WorkerPresence p = seen.presence();
+            live.add(
+                p == null
+                    ? new WorkerInfo(id, null, 0, 0, List.of(), seen.at().toString())
+                    : new WorkerInfo(
+                        id,
+                        p.profiles(),
+                        p.slots(),
+                        p.busy(),
+                        p.openCircuits(),
+                        seen.at().toString()));
+          }
+        });
+    live.sort(java.util.Comparator.comparing(WorkerInfo::id));
+    return live;
+  }
+
+  /**
+   * Profiles with dispatched beads that no live worker takes: none serves the profile, or every one
+   * that does has its circuit open.
+   */
+  private List<StalledProfile> stalled(List<WorkerInfo> workers) {
+    Map<String, Integer> queued = new java.util.TreeMap<>();
+    for (Run run : active.values()) {
+      if (run.state() == RunState.DISPATCHED) {
+        queued.merge(run.profile(), 1, Integer::sum);
+      }
+    }
+    List<StalledProfile> stalled = new ArrayList<>();
+    queued.forEach(
+        (profile, beads) -> {
+          if (workers.stream().noneMatch(w -> w.takes(profile))) {
+            boolean served =
+                workers.stream()
+                    .anyMatch(w -> w.profiles() == null || w.profiles().contains(profile));
+            stalled.add(
+                new StalledProfile(
+                    profile,
+                    beads,
+                    workers.isEmpty()
+                        ? "no worker heard from"
+                        : served
+                            ? "the agent circuit of profile "
+                                + profile
+                                + " is open on every worker that serves it"
+                            : "no live worker serves profile " + profile));
+          }
+        });
+    return stalled;
+  }
+
+  /**
+   * Says once, after {@code lease} of it, that a profile's beads wait for a worker that is not
+   * there; and when they move again.
+   */
+  private void logStalls(Instant now) {
+    List<StalledProfile> stalled = stalled(liveWorkers());
+    Set<String> names = new HashSet<>();
+    for (StalledProfile s : stalled) {
+      names.add(s.profile());
+      Instant since = stalledSince.computeIfAbsent(s.profile(), p -> now);
+      if (!now.isBefore(since.plus(settings.lease())) && stallsLogged.add(s.profile())) {
+        log.warn(
+            "{} bead(s) of profile {} waiting on {} for {}: {}",
+            s.beads(),
+            s.profile(),
+            Addresses.dispatch(s.profile()),
+            java.time.Duration.between(since, now).withNanos(0),
+            s.why());
+      }
+    }
+    stalledSince.keySet().retainAll(names);
+    for (java.util.Iterator<String> it = stallsLogged.iterator(); it.hasNext(); ) {
+      String profile = it.next();
+      if (!names.contains(profile)) {
+        it.remove();
+        log.info("beads of profile {} are taken by workers again", profile);
+      }
+    }
   }
 
   public RunLedger ledger() {
@@ -384,7 +476,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private synchronized ClaimReply claim(ClaimRequest request) {
-    workersSeen.put(request.worker(), clock.instant());
+    heardFrom(request.worker());
     RunLedger.ClaimDecision decision =
         ledger.claim(
             request.beadId(), request.run(), request.worker(), UUID.randomUUID().toString());
@@ -535,6 +627,10 @@ public final class Coordinator implements AutoCloseable {
 
   private void onHeartbeat(Message message) {
     try {
+      if (WorkerPresence.TYPE.equals(message.getStringProperty(Properties.TYPE))) {
+        presence(Wire.decode(body(message), WorkerPresence.class));
+        return;
+      }
       Heartbeat beat = Wire.decode(body(message), Heartbeat.class);
       heartbeat(beat);
     } catch (Wire.WireException e) {
@@ -544,10 +640,32 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
-  private synchronized void heartbeat(Heartbeat beat) {
-    if (beat.worker() != null) {
-      workersSeen.put(beat.worker(), clock.instant());
+  private synchronized void presence(WorkerPresence presence) {
+    if (presence.worker() == null) {
+      return;
     }
+    if (presence.leaving()) {
+      workersSeen.remove(presence.worker());
+      log.info("worker {} left the pool", presence.worker());
+    } else if (workersSeen.put(presence.worker(), new Seen(presence, clock.instant())) == null) {
+      log.info(
+          "worker {} joined the pool: profiles {}, {} slots",
+          presence.worker(),
+          String.join(",", presence.profiles()),
+          presence.slots());
+    }
+  }
+
+  /** A claim or a heartbeat: the worker is alive; what it serves stays as it last said. */
+  private void heardFrom(String worker) {
+    if (worker != null) {
+      Seen seen = workersSeen.get(worker);
+      workersSeen.put(worker, new Seen(seen == null ? null : seen.presence(), clock.instant()));
+    }
+  }
+
+  private synchronized void heartbeat(Heartbeat beat) {
+    heardFrom(beat.worker());
     Run run = active.get(beat.beadId());
     if (run != null
         && run.run() == beat.run()
@@ -960,6 +1078,7 @@ public final class Coordinator implements AutoCloseable {
       republish();
       pump();
       flushOutbox();
+      logStalls(now);
     } catch (Throwable t) {
       log.error("lease check failed; will try again", t);
     }

@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param waiting dispatchable beads held back by max-in-flight
  * @param staleResults results rejected because their lease was not current
- * @param workers workers heard from (a claim or a heartbeat) within the last lease
+ * @param workers workers heard from (a presence, a claim or a heartbeat) within the last lease
+ * @param stalled profiles whose dispatched beads no live worker takes, with the reason
  * @param handoffs runs that ended in a handoff to a fresh agent
  * @param blockedByDiscovery runs whose agent found a blocker for its bead
  */
@@ -20,7 +21,8 @@ public record PoolStatus(
     long failureBeads,
     long staleResults,
     long deadLettered,
-    List<String> workers,
+    List<WorkerInfo> workers,
+    List<StalledProfile> stalled,
     long handoffs,
     long blockedByDiscovery) {
 

@@ -19,6 +19,7 @@ import dev.beadpool.protocol.OutputLines;
 import dev.beadpool.protocol.Properties;
 import dev.beadpool.protocol.RunResult;
 import dev.beadpool.protocol.Wire;
+import dev.beadpool.protocol.WorkerPresence;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
@@ -185,7 +186,8 @@ public final class Worker implements AutoCloseable {
     outputProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
     heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "worker-heartbeat"));
     long every = settings.heartbeat().toMillis();
-    heartbeats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    // why no initial delay: the first beat announces the worker, idle or not
+    heartbeats.scheduleWithFixedDelay(this::beat, 0, every, TimeUnit.MILLISECONDS);
     for (int i = 1; i <= settings.slots(); i++) {
       Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
       Thread slot = new Thread(() -> slotLoop(session), "worker-slot-" + i);
@@ -663,6 +665,9 @@ public final class Worker implements AutoCloseable {
 
   private void beat() {
     try {
+      if (!stopping) {
+        announce();
+      }
       for (Running r : running.values()) {
         synchronized (this) {
           if (heartbeatSession == null) {
@@ -681,6 +686,35 @@ public final class Worker implements AutoCloseable {
     } catch (Throwable t) {
       log.warn("worker={} heartbeat not sent: {}", settings.id(), t.toString());
     }
+  }
+
+  /**
+   * Tells the coordinator this worker is there: the profiles it serves, its slots, how many are
+   * busy, which circuits are open; once stopped, that it is gone.
+   */
+  private synchronized void announce() throws JMSException {
+    if (heartbeatSession == null) {
+      return;
+    }
+    List<String> open = new ArrayList<>();
+    breakers.forEach(
+        (profile, breaker) -> {
+          if (breaker.getState() == CircuitBreaker.State.OPEN) {
+            open.add(profile);
+          }
+        });
+    TextMessage m =
+        heartbeatSession.createTextMessage(
+            Wire.encode(
+                WorkerPresence.of(
+                    settings.id(),
+                    settings.profiles(),
+                    settings.slots(),
+                    running.size(),
+                    open,
+                    stopping)));
+    m.setStringProperty(Properties.TYPE, WorkerPresence.TYPE);
+    heartbeatProducer.send(m);
   }
 
   private static void sleep(long millis) {
@@ -721,6 +755,12 @@ public final class Worker implements AutoCloseable {
       heartbeats.shutdownNow();
     }
     synchronized (this) {
+      try {
+        // why: the coordinator drops this worker from the pool at once, not after a lease
+        announce();
+      } catch (JMSException | RuntimeException e) {
+        log.debug("worker={} could not say it is leaving: {}", settings.id(), e.toString());
+      }
       try {
         if (connection != null) {
           connection.close();

@@ -1,0 +1,173 @@
+package dev.beadpool.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.beadpool.bead.Bead;
+import dev.beadpool.dispatch.StalledProfile;
+import dev.beadpool.dispatch.WorkerInfo;
+import dev.beadpool.store.RunState;
+import dev.beadpool.worker.Worker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workers announce themselves, idle or busy, so the coordinator can show the pool and say which
+ * profiles' beads no live worker takes.
+ */
+class WorkerPresenceTest extends AgentPoolHarness {
+  static final String TWO_PROFILES =
+      """
+      agent:
+        command: [/bin/sh, %s]
+      profiles:
+        planner:
+          command: [/bin/sh, %s]
+      routing:
+        - label: plan
+          profile: planner
+      """;
+
+  @Test
+  void anIdleWorkerIsShownWithItsProfilesAndSlots() throws Exception {
+    Path agent = agent("fine", "exit 0");
+    configure(TWO_PROFILES.formatted(agent, agent));
+    startPool(3, "default", "planner");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(coordinator.status().workers())
+                    .singleElement()
+                    .satisfies(
+                        w -> {
+                          assertThat(w.id()).isEqualTo("w-1");
+                          assertThat(w.profiles()).containsExactly("default", "planner");
+                          assertThat(w.slots()).isEqualTo(2);
+                          assertThat(w.busy()).isZero();
+                          assertThat(w.openCircuits()).isEmpty();
+                        }));
+    assertThat(coordinator.status().stalled()).isEmpty();
+  }
+
+  @Test
+  void beadsOfAProfileNoWorkerServesAreReportedStalledUntilOneComes() throws Exception {
+    Path agent = agent("fine", "exit 0");
+    configure(TWO_PROFILES.formatted(agent, agent));
+    Bead plan = bead("Plan tasks for the feature", null, "plan");
+    Bead task = bead("a task", null);
+    startPool(3, "default");
+
+    awaitClosed(task.id());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(coordinator.status().stalled())
+                    .containsExactly(
+                        new StalledProfile("planner", 1, "no live worker serves profile planner")));
+    assertThat(runs(plan.id())).extracting(r -> r.state()).containsExactly(RunState.DISPATCHED);
+
+    startWorker("w-2", "planner");
+
+    awaitClosed(plan.id());
+    assertThat(coordinator.status().stalled()).isEmpty();
+    assertThat(coordinator.status().workers()).extracting(WorkerInfo::id).contains("w-1", "w-2");
+  }
+
+  @Test
+  void aWorkerThatStopsLeavesThePoolAtOnceNotAfterALease() throws Exception {
+    Path agent = agent("fine", "exit 0");
+    configure(TWO_PROFILES.formatted(agent, agent));
+    startPool(3, "default");
+    Worker second = startWorker("w-2", "planner");
+    await()
+        .atMost(WAIT)
+        .until(() -> coordinator.status().workers().stream().anyMatch(w -> w.id().equals("w-2")));
+
+    Instant stopped = Instant.now();
+    second.close();
+    workers.remove(second);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> coordinator.status().workers().stream().noneMatch(w -> w.id().equals("w-2")));
+    // the harness's lease is 5 s: gone before it ran out, so by the worker's word, not silence
+    assertThat(Duration.between(stopped, Instant.now())).isLessThan(Duration.ofSeconds(5));
+    assertThat(coordinator.status().workers()).extracting(WorkerInfo::id).containsExactly("w-1");
+  }
+
+  @Test
+  void anOpenCircuitIsShownAndItsProfileReportedStalled() throws Exception {
+    Path agent = agent("fine", "exit 0");
+    // a command that cannot start is an infra failure: it counts for the planner's circuit
+    configure(
+        """
+        agent:
+          command: [/bin/sh, %s]
+        profiles:
+          planner:
+            command: [%s]
+        routing:
+          - label: plan
+            profile: planner
+        """
+            .formatted(agent, dir.resolve("no-such-agent")));
+    for (int i = 0; i < 3; i++) {
+      bead("Plan " + i, null, "plan");
+    }
+    startPool(3, "default", "planner");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(coordinator.status().workers())
+                  .singleElement()
+                  .satisfies(w -> assertThat(w.openCircuits()).containsExactly("planner"));
+              assertThat(coordinator.status().stalled())
+                  .singleElement()
+                  .satisfies(
+                      s -> {
+                        assertThat(s.profile()).isEqualTo("planner");
+                        assertThat(s.beads()).isPositive();
+                        assertThat(s.why())
+                            .isEqualTo(
+                                "the agent circuit of profile planner is open on every worker"
+                                    + " that serves it");
+                      });
+            });
+  }
+
+  @Test
+  void withNoWorkerAtAllTheStallSaysSo() throws Exception {
+    Path agent = agent("fine", "exit 0");
+    configure(TWO_PROFILES.formatted(agent, agent));
+    bead("a task", null);
+    startPool(3, "default");
+    Worker only = workers.get(0);
+    only.close();
+    workers.remove(only);
+    bead("another task", null);
+    coordinator.create(
+        new dev.beadpool.store.NewBead(
+            "one more", null, null, 2, List.of(), null, List.of(), null, null),
+        "test");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(coordinator.status().stalled())
+                    .singleElement()
+                    .satisfies(
+                        s -> {
+                          assertThat(s.profile()).isEqualTo("default");
+                          assertThat(s.why()).isEqualTo("no worker heard from");
+                        }));
+  }
+}
