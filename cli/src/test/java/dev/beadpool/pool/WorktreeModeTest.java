@@ -76,6 +76,18 @@ class WorktreeModeTest extends AgentPoolHarness {
       assertThat(git(repo, "log", "-1", "--format=%s", branch)).startsWith(bead.id() + ": ");
       assertThat(git(repo, "ls-tree", "--name-only", branch).lines().toList())
           .containsExactlyInAnyOrder("README", bead.id() + ".txt");
+      // the worker's own lines frame the agent's in the run's log, for `beadpool logs`
+      List<String> log = Files.readAllLines(Path.of(runs(bead.id()).get(0).logPath()));
+      assertThat(log.get(0))
+          .startsWith("[beadpool] worktree ")
+          .endsWith(branch + " (phase spawned)");
+      assertThat(log.get(log.size() - 1))
+          .isEqualTo(
+              "[beadpool] committed "
+                  + wt.path("commit").asText()
+                  + " on "
+                  + branch
+                  + " (phase committed)");
     }
     assertThat(git(repo, "worktree", "list").lines()).hasSize(1);
     assertThat(repo.resolve(".beadpool/worktrees/" + a.id())).doesNotExist();
@@ -106,6 +118,8 @@ class WorktreeModeTest extends AgentPoolHarness {
     Path kept = Path.of(wt.path("path").asText());
     assertThat(kept.resolve("half.txt")).hasContent("half");
     assertThat(git(repo, "worktree", "list")).contains(kept.toString());
+    assertThat(Files.readAllLines(Path.of(runs(a.id()).get(0).logPath())))
+        .containsSubsequence("ERROR: broke it", "[beadpool] worktree kept for a human: " + kept);
   }
 
   Bead create(String title, String description) {

@@ -8,6 +8,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -124,7 +125,12 @@ public final class AgentRunner {
       process = builder.start();
     } catch (IOException e) {
       String why = "agent command " + launch.command().get(0) + " cannot start: " + e.getMessage();
-      Files.writeString(log, why + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          log,
+          why + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       return new AgentRun(null, false, why, why, log);
     }
     started.accept(process);
@@ -174,7 +180,8 @@ public final class AgentRunner {
               .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
       java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16384);
       java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(16384);
-      try (OutputStream out = Files.newOutputStream(log);
+      try (OutputStream out =
+              Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
           InputStream input = in) {
         int n;
         while ((n = input.read(buffer)) > 0) {

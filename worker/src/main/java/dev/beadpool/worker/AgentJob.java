@@ -63,13 +63,6 @@ final class AgentJob {
     Worktrees.Worktree worktree = null;
     if (AgentProfile.WORKSPACE_WORKTREE.equals(profile.workspace())) {
       worktree = Worktrees.create(workDir, settings.agents().worktrees(), dispatch.beadId());
-      onLines.accept(
-          List.of(
-              "[beadpool] worktree "
-                  + worktree.path()
-                  + " on branch "
-                  + worktree.branch()
-                  + " (phase spawned)"));
       Path relative = worktree.repository().relativize(workDir);
       workDir = relative.toString().isEmpty() ? worktree.path() : worktree.path().resolve(relative);
     }

@@ -395,14 +395,15 @@ public final class Worker implements AutoCloseable {
     String id = dispatch.beadId();
     Path runDir = runner.newRunDir(id, dispatch.run());
     java.util.function.Consumer<List<String>> onLines = lines -> publishOutput(dispatch, lines);
+    Path output = runDir.resolve("output.log");
+    // the worker's own lines: in the run's log, around the agent's output, and to watchers
+    java.util.function.Consumer<String> note = line -> note(output, dispatch, line);
     AgentJob.Prepared job;
     try {
       job = AgentJob.prepare(dispatch, profile, settings, runDir, timeout, onLines);
     } catch (Workspace.WorkspaceException | Worktrees.GitException | AgentJob.Refused e) {
       // why: the bead asks for something this worker must not or cannot do; no agent runs
-      Path output = runDir.resolve("output.log");
-      Files.writeString(output, e.getMessage() + "\n", StandardCharsets.UTF_8);
-      onLines.accept(List.of("[beadpool] " + e.getMessage()));
+      note.accept(e.getMessage());
       breaker.releasePermission();
       return RunResult.failed(
               id,
@@ -414,6 +415,14 @@ public final class Worker implements AutoCloseable {
               e.getMessage(),
               output.toString())
           .asPermanent();
+    }
+    if (job.worktree() != null) {
+      note.accept(
+          "worktree "
+              + job.worktree().path()
+              + " on branch "
+              + job.worktree().branch()
+              + " (phase spawned)");
     }
     AgentRun agent = runner.run(runDir, job.launch(), process -> current.process = process);
     long elapsed = System.nanoTime() - start;
@@ -435,7 +444,7 @@ public final class Worker implements AutoCloseable {
       opsError = "bd operations unreadable: " + e.getMessage();
     }
     if (job.worktree() != null && !current.released && !infra) {
-      ops.add(worktreeOutcome(dispatch, job.worktree(), agent.succeeded(), onLines));
+      ops.add(worktreeOutcome(dispatch, job.worktree(), agent.succeeded(), note));
     }
     if (current.released) {
       breaker.releasePermission();
@@ -499,7 +508,7 @@ public final class Worker implements AutoCloseable {
       DispatchMessage dispatch,
       Worktrees.Worktree worktree,
       boolean succeeded,
-      java.util.function.Consumer<List<String>> onLines) {
+      java.util.function.Consumer<String> note) {
     ObjectNode wt = Json.MAPPER.createObjectNode();
     wt.put("branch", worktree.branch());
     wt.put("path", worktree.path().toString());
@@ -512,24 +521,37 @@ public final class Worker implements AutoCloseable {
         wt.put("phase", "committed");
         Worktrees.remove(worktree);
         wt.remove("path");
-        onLines.accept(
-            List.of(
-                "[beadpool] committed "
-                    + commit
-                    + " on "
-                    + worktree.branch()
-                    + " (phase committed)"));
+        note.accept("committed " + commit + " on " + worktree.branch() + " (phase committed)");
       } catch (Worktrees.GitException e) {
         wt.put("error", e.getMessage());
-        onLines.accept(List.of("[beadpool] worktree kept: " + e.getMessage()));
+        note.accept("worktree kept: " + e.getMessage());
       }
     } else {
-      onLines.accept(List.of("[beadpool] worktree kept for a human: " + worktree.path()));
+      note.accept("worktree kept for a human: " + worktree.path());
     }
     ObjectNode metadata = Json.MAPPER.createObjectNode();
     metadata.set("worktree", wt);
     return BdOperation.metadata(
         dispatch.beadId(), metadata, dev.beadpool.bead.Timestamps.format(java.time.Instant.now()));
+  }
+
+  /**
+   * A line of the worker's own about a run ({@code [beadpool] ...}): appended to the run's {@code
+   * output.log}, so {@code beadpool logs} shows it, and sent to watchers.
+   */
+  private void note(Path output, DispatchMessage dispatch, String text) {
+    String line = "[beadpool] " + text;
+    try {
+      Files.writeString(
+          output,
+          line + "\n",
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      log.warn("bead={} run={}: {} not logged: {}", dispatch.beadId(), dispatch.run(), line, e);
+    }
+    publishOutput(dispatch, List.of(line));
   }
 
   /** Sends an agent's output lines to whoever watches; never holds up the agent. */
