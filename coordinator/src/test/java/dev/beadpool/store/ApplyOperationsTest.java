@@ -18,35 +18,13 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ApplyOperationsTest {
+class ApplyOperationsTest extends StoreOnFixedClock {
   static final String AT = "2026-11-21T11:59:00Z";
   static final String AGENT = "worker-1";
-
-  @TempDir Path dir;
-  BeadStore store;
-
-  @BeforeEach
-  void open() {
-    store =
-        BeadStore.open(
-            dir.resolve("proj/.beadpool/beads.db"),
-            Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-  }
 
   // ---- helpers ---------------------------------------------------------------------------------
 
