@@ -49,6 +49,10 @@ class ApplyOperationsTest extends StoreOnFixedClock {
     return BdOperation.update(id, null, null, null, null, status, null, null, null, null, AT);
   }
 
+  static BdOperation labels(String id, List<String> add, List<String> remove) {
+    return BdOperation.update(id, null, null, null, null, null, null, null, add, remove, AT);
+  }
+
   static ObjectNode json(String text) {
     return (ObjectNode) Json.parseOrNull(text);
   }
@@ -389,19 +393,7 @@ class ApplyOperationsTest extends StoreOnFixedClock {
 
     AppliedOperations applied =
         store.applyOperations(
-            List.of(
-                BdOperation.update(
-                    bead.id(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    List.of("new", "keep"),
-                    List.of("old", "never-there"),
-                    AT)),
+            List.of(labels(bead.id(), List.of("new", "keep"), List.of("old", "never-there"))),
             AGENT);
 
     assertThat(store.get(bead.id()).labels()).containsExactly("keep", "new");
@@ -508,8 +500,7 @@ class ApplyOperationsTest extends StoreOnFixedClock {
         refusal(
             List.of(
                 create("proj-a1.1", "child", a.id()),
-                BdOperation.update(
-                    b.id(), null, null, null, null, null, null, null, List.of("l"), null, AT),
+                labels(b.id(), List.of("l"), null),
                 BdOperation.comment(b.id(), "hello", AT),
                 BdOperation.metadata(b.id(), json("{\"k\":1}"), AT),
                 BdOperation.depAdd(b.id(), a.id(), "blocks", AT),
