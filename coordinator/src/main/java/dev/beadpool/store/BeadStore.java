@@ -130,11 +130,9 @@ public final class BeadStore implements AutoCloseable {
       transactionDepth++;
       try {
         T result = work.run(connection);
-        try (PreparedStatement bump =
-            connection.prepareStatement(
-                "UPDATE config SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'")) {
-          bump.executeUpdate();
-        }
+        update(
+            connection,
+            "UPDATE config SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'");
         connection.commit();
         return result;
       } catch (SQLException | RuntimeException | Error e) {
@@ -451,14 +449,12 @@ public final class BeadStore implements AutoCloseable {
   }
 
   static void putConfig(Connection c, String key, String value) throws SQLException {
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT INTO config(key, value) VALUES (?, ?)"
-                + " ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
-      st.setString(1, key);
-      st.setString(2, value);
-      st.executeUpdate();
-    }
+    update(
+        c,
+        "INSERT INTO config(key, value) VALUES (?, ?)"
+            + " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        key,
+        value);
   }
 
   // ---- export ----------------------------------------------------------------------------------
@@ -638,14 +634,12 @@ public final class BeadStore implements AutoCloseable {
 
   /** Makes sure the next child id of {@code parent} is above {@code n}. */
   static void putChildCounter(Connection c, String parent, int n) throws SQLException {
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT INTO child_counters(parent_id, last_child) VALUES (?, ?) ON CONFLICT(parent_id)"
-                + " DO UPDATE SET last_child = max(last_child, excluded.last_child)")) {
-      st.setString(1, parent);
-      st.setInt(2, n);
-      st.executeUpdate();
-    }
+    update(
+        c,
+        "INSERT INTO child_counters(parent_id, last_child) VALUES (?, ?) ON CONFLICT(parent_id)"
+            + " DO UPDATE SET last_child = max(last_child, excluded.last_child)",
+        parent,
+        n);
   }
 
   /**
@@ -1177,6 +1171,21 @@ public final class BeadStore implements AutoCloseable {
     try (PreparedStatement st = c.prepareStatement(sql);
         ResultSet rs = st.executeQuery()) {
       return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  /**
+   * Runs one statement once and returns the number of rows it changed. Parameters are bound with
+   * {@code setObject}, which in the SQLite driver binds a String, Integer or Long exactly as {@code
+   * setString}, {@code setInt} or {@code setLong} do, and null as {@code setNull} does. A statement
+   * run many times (an import, a row writer) keeps its own prepared statement instead.
+   */
+  static int update(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      return st.executeUpdate();
     }
   }
 

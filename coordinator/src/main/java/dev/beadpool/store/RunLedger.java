@@ -193,18 +193,16 @@ public final class RunLedger {
           Bead bead = BeadStore.require(c, beadId);
           int attempt = failures(c, beadId) + 1;
           int turn = turns(c, beadId) + 1;
-          try (PreparedStatement st =
-              c.prepareStatement(
-                  "INSERT INTO runs(bead_id, attempt, state, dispatched_at, not_before, profile, turn)"
-                      + " VALUES (?, ?, 'DISPATCHED', ?, ?, ?, ?)")) {
-            st.setString(1, beadId);
-            st.setInt(2, attempt);
-            st.setString(3, now());
-            st.setLong(4, notBeforeMillis);
-            st.setString(5, route.apply(bead, attempt));
-            st.setInt(6, turn);
-            st.executeUpdate();
-          }
+          BeadStore.update(
+              c,
+              "INSERT INTO runs(bead_id, attempt, state, dispatched_at, not_before, profile, turn)"
+                  + " VALUES (?, ?, 'DISPATCHED', ?, ?, ?, ?)",
+              beadId,
+              attempt,
+              now(),
+              notBeforeMillis,
+              route.apply(bead, attempt),
+              turn);
           long run = BeadStore.queryInt(c, "SELECT last_insert_rowid()");
           return find(c, run);
         });
@@ -251,15 +249,13 @@ public final class RunLedger {
           }
           Instant now = store.clock().instant();
           String startedAt = Timestamps.format(now);
-          try (PreparedStatement st =
-              c.prepareStatement(
-                  "UPDATE runs SET state = 'RUNNING', worker = ?, lease_id = ?, started_at = ? WHERE run = ?")) {
-            st.setString(1, worker);
-            st.setString(2, newLeaseId);
-            st.setString(3, startedAt);
-            st.setLong(4, runNumber);
-            st.executeUpdate();
-          }
+          BeadStore.update(
+              c,
+              "UPDATE runs SET state = 'RUNNING', worker = ?, lease_id = ?, started_at = ? WHERE run = ?",
+              worker,
+              newLeaseId,
+              startedAt,
+              runNumber);
           BeadEditor editor = bead.edit().text("assignee", worker);
           BeadStore.setStatus(editor, bead, Statuses.IN_PROGRESS, now);
           Bead after = editor.touch(now).build();
@@ -519,14 +515,12 @@ public final class RunLedger {
   }
 
   private static void setTurns(Connection c, String beadId, int turns) throws SQLException {
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT INTO budgets(bead_id, failures, turns) VALUES (?, 0, ?)"
-                + " ON CONFLICT(bead_id) DO UPDATE SET turns = excluded.turns")) {
-      st.setString(1, beadId);
-      st.setInt(2, turns);
-      st.executeUpdate();
-    }
+    BeadStore.update(
+        c,
+        "INSERT INTO budgets(bead_id, failures, turns) VALUES (?, 0, ?)"
+            + " ON CONFLICT(bead_id) DO UPDATE SET turns = excluded.turns",
+        beadId,
+        turns);
   }
 
   /** Ends a running run whose lease ran out: a failed attempt. Null if it is no longer running. */
@@ -575,12 +569,10 @@ public final class RunLedger {
           if (held.isEmpty()) {
             return Optional.empty();
           }
-          try (PreparedStatement st =
-              c.prepareStatement(
-                  "UPDATE budgets SET failures = 0, turns = 0, failure_bead = NULL WHERE failure_bead = ?")) {
-            st.setString(1, failureBeadId);
-            st.executeUpdate();
-          }
+          BeadStore.update(
+              c,
+              "UPDATE budgets SET failures = 0, turns = 0, failure_bead = NULL WHERE failure_bead = ?",
+              failureBeadId);
           try (RowWriter w = new RowWriter(c, store.clock())) {
             w.history(held.get(0), "beadpool", "budget_reset", failureBeadId, "fresh attempts");
           }
@@ -632,25 +624,19 @@ public final class RunLedger {
       throws SQLException {
     endRun(c, run, state, exitCode, error, tail, log);
     int failures = failures(c, run.beadId()) + 1;
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT INTO budgets(bead_id, failures, turns) VALUES (?, ?, 0)"
-                + " ON CONFLICT(bead_id) DO UPDATE SET failures = excluded.failures, turns = 0")) {
-      st.setString(1, run.beadId());
-      st.setInt(2, failures);
-      st.executeUpdate();
-    }
+    BeadStore.update(
+        c,
+        "INSERT INTO budgets(bead_id, failures, turns) VALUES (?, ?, 0)"
+            + " ON CONFLICT(bead_id) DO UPDATE SET failures = excluded.failures, turns = 0",
+        run.beadId(),
+        failures);
     reopen(c, run.beadId(), "beadpool");
     if (failures < maxAttempts) {
       return new Decision(Effect.RETRY, run, null);
     }
     Bead failureBead = createFailureBead(c, run, exitCode, error, tail, log);
-    try (PreparedStatement st =
-        c.prepareStatement("UPDATE budgets SET failure_bead = ? WHERE bead_id = ?")) {
-      st.setString(1, failureBead.id());
-      st.setString(2, run.beadId());
-      st.executeUpdate();
-    }
+    BeadStore.update(
+        c, "UPDATE budgets SET failure_bead = ? WHERE bead_id = ?", failureBead.id(), run.beadId());
     return new Decision(Effect.FAILURE_BEAD, run, failureBead.id());
   }
 
@@ -761,23 +747,17 @@ public final class RunLedger {
       String tail,
       String log)
       throws SQLException {
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "UPDATE runs SET state = ?, ended_at = ?, exit_code = ?, error = ?, output_tail = ?, log_path = ?"
-                + " WHERE run = ?")) {
-      st.setString(1, state.name());
-      st.setString(2, now());
-      if (exitCode == null) {
-        st.setNull(3, java.sql.Types.INTEGER);
-      } else {
-        st.setInt(3, exitCode);
-      }
-      st.setString(4, error);
-      st.setString(5, tail);
-      st.setString(6, log);
-      st.setLong(7, run.run());
-      st.executeUpdate();
-    }
+    BeadStore.update(
+        c,
+        "UPDATE runs SET state = ?, ended_at = ?, exit_code = ?, error = ?, output_tail = ?, log_path = ?"
+            + " WHERE run = ?",
+        state.name(),
+        now(),
+        exitCode,
+        error,
+        tail,
+        log,
+        run.run());
     if (run.worker() == null) {
       return; // never claimed: no session to record
     }

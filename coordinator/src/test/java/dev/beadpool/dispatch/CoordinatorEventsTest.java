@@ -5,67 +5,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.beadpool.bead.Bead;
-import dev.beadpool.broker.EmbeddedBroker;
-import dev.beadpool.messaging.BrokerSettings;
 import dev.beadpool.protocol.ClaimReply;
 import dev.beadpool.protocol.DispatchMessage;
 import dev.beadpool.protocol.RunResult;
 import dev.beadpool.store.BeadNotFoundException;
-import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.NewBead;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What watchers see: the coordinator's events, snapshots and running runs, over a real broker. */
-class CoordinatorEventsTest {
-  static final Duration WAIT = Duration.ofSeconds(10);
-
-  @TempDir Path dir;
-  EmbeddedBroker broker;
-  BeadStore store;
-  Coordinator coordinator;
-  CoordinatorSettings settings;
+class CoordinatorEventsTest extends CoordinatorOverBroker {
   ScriptedWorker w1;
   final List<PoolEvent> seen = new CopyOnWriteArrayList<>();
 
   @BeforeEach
-  void start() throws Exception {
-    broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
-    store = BeadStore.open(dir.resolve("beads.db"), Clock.systemUTC());
-    settings =
-        CoordinatorSettings.defaults(BrokerSettings.anonymous(broker.url()))
-            .withLease(Duration.ofMillis(800), Duration.ofMillis(100))
-            .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0));
-    w1 = new ScriptedWorker(settings.broker(), "w-1");
+  void startWorker() throws Exception {
+    w1 = worker("w-1");
   }
 
-  void startCoordinator() throws Exception {
-    coordinator = new Coordinator(store, settings, Clock.systemUTC());
-    coordinator.events().subscribe(Set.of(), seen::add);
-    coordinator.start();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (coordinator != null) {
-      coordinator.close();
-    }
-    w1.close();
-    store.close();
-    broker.close();
-  }
-
-  Bead bead(String title, String... deps) {
-    return store.create(
-        new NewBead(title, null, null, 2, List.of(), null, List.of(deps), null, null), "test");
+  @Override
+  void beforeStart(Coordinator starting) {
+    starting.events().subscribe(Set.of(), seen::add);
   }
 
   List<String> types(String beadId) {

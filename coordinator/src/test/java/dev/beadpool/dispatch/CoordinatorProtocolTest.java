@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.beadpool.bead.Bead;
-import dev.beadpool.broker.EmbeddedBroker;
-import dev.beadpool.messaging.BrokerSettings;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.ClaimReply;
 import dev.beadpool.protocol.DispatchMessage;
@@ -14,59 +12,23 @@ import dev.beadpool.store.BeadFilter;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.NewBead;
 import dev.beadpool.store.RunState;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The coordinator against a real (embedded) Artemis broker, with workers scripted over JMS. */
-class CoordinatorProtocolTest {
-  static final Duration WAIT = Duration.ofSeconds(10);
+class CoordinatorProtocolTest extends CoordinatorOverBroker {
   static final Duration NOTHING = Duration.ofMillis(700);
 
-  @TempDir Path dir;
-  EmbeddedBroker broker;
-  BeadStore store;
-  Coordinator coordinator;
-  CoordinatorSettings settings;
   ScriptedWorker w1;
   ScriptedWorker w2;
 
   @BeforeEach
-  void start() throws Exception {
-    broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
-    store = BeadStore.open(dir.resolve("beads.db"), Clock.systemUTC());
-    settings =
-        CoordinatorSettings.defaults(BrokerSettings.anonymous(broker.url()))
-            .withLease(Duration.ofMillis(800), Duration.ofMillis(100))
-            .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0));
-    w1 = new ScriptedWorker(settings.broker(), "w-1");
-    w2 = new ScriptedWorker(settings.broker(), "w-2");
-  }
-
-  void startCoordinator() throws Exception {
-    coordinator = new Coordinator(store, settings, Clock.systemUTC());
-    coordinator.start();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (coordinator != null) {
-      coordinator.close();
-    }
-    w1.close();
-    w2.close();
-    store.close();
-    broker.close();
-  }
-
-  Bead bead(String title, String... deps) {
-    return store.create(
-        new NewBead(title, null, null, 2, List.of(), null, List.of(deps), null, null), "test");
+  void startWorkers() throws Exception {
+    w1 = worker("w-1");
+    w2 = worker("w-2");
   }
 
   Bead labelled(String title, String label) {

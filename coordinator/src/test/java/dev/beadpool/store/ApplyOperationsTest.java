@@ -18,35 +18,13 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ApplyOperationsTest {
+class ApplyOperationsTest extends StoreOnFixedClock {
   static final String AT = "2026-11-21T11:59:00Z";
   static final String AGENT = "worker-1";
-
-  @TempDir Path dir;
-  BeadStore store;
-
-  @BeforeEach
-  void open() {
-    store =
-        BeadStore.open(
-            dir.resolve("proj/.beadpool/beads.db"),
-            Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-  }
 
   // ---- helpers ---------------------------------------------------------------------------------
 
@@ -69,6 +47,10 @@ class ApplyOperationsTest {
 
   static BdOperation status(String id, String status) {
     return BdOperation.update(id, null, null, null, null, status, null, null, null, null, AT);
+  }
+
+  static BdOperation labels(String id, List<String> add, List<String> remove) {
+    return BdOperation.update(id, null, null, null, null, null, null, null, add, remove, AT);
   }
 
   static ObjectNode json(String text) {
@@ -411,19 +393,7 @@ class ApplyOperationsTest {
 
     AppliedOperations applied =
         store.applyOperations(
-            List.of(
-                BdOperation.update(
-                    bead.id(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    List.of("new", "keep"),
-                    List.of("old", "never-there"),
-                    AT)),
+            List.of(labels(bead.id(), List.of("new", "keep"), List.of("old", "never-there"))),
             AGENT);
 
     assertThat(store.get(bead.id()).labels()).containsExactly("keep", "new");
@@ -530,8 +500,7 @@ class ApplyOperationsTest {
         refusal(
             List.of(
                 create("proj-a1.1", "child", a.id()),
-                BdOperation.update(
-                    b.id(), null, null, null, null, null, null, null, List.of("l"), null, AT),
+                labels(b.id(), List.of("l"), null),
                 BdOperation.comment(b.id(), "hello", AT),
                 BdOperation.metadata(b.id(), json("{\"k\":1}"), AT),
                 BdOperation.depAdd(b.id(), a.id(), "blocks", AT),

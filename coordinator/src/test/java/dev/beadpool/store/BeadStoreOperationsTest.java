@@ -6,33 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Statuses;
 import dev.beadpool.graph.ReadyEngine;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class BeadStoreOperationsTest {
-  @TempDir Path dir;
-  BeadStore store;
-
-  @BeforeEach
-  void open() {
-    store =
-        BeadStore.open(
-            dir.resolve("proj/.beadpool/beads.db"),
-            Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-  }
-
+class BeadStoreOperationsTest extends StoreOnFixedClock {
   Bead create(String title) {
     return store.create(NewBead.titled(title), "alice");
   }
