@@ -103,10 +103,23 @@ final class StatusCommand extends BaseCommand {
           known ? w.path("slots").asText() : "?",
           known ? w.path("busy").asText() : "?",
           w.path("openCircuits").isEmpty() ? "-" : join(w.path("openCircuits")),
-          w.path("lastSeen").asText());
+          ago(w.path("lastSeen").asText()));
     }
     out().printf("workers: %d live, %d slots, %d busy%n", workers.size(), slots, busy);
     table.print(out());
+  }
+
+  private static String ago(String at) {
+    try {
+      return EventText.elapsed(
+              Math.max(
+                  0,
+                  java.time.Duration.between(java.time.Instant.parse(at), java.time.Instant.now())
+                      .toMillis()))
+          + " ago";
+    } catch (java.time.format.DateTimeParseException e) {
+      return at;
+    }
   }
 
   private static String join(JsonNode array) {

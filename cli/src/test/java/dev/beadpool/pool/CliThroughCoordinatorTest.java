@@ -92,7 +92,7 @@ class CliThroughCoordinatorTest {
           assertThat(status.out())
               .contains("1 closed")
               .containsPattern("workers: 1 live, 2 slots, [01] busy")
-              .containsPattern("(?m)^w-1 +default +2 +[01] +- +\\S+");
+              .containsPattern("(?m)^w-1 +default +2 +[01] +- +\\d+s ago");
           Result created = cli("create", "more work", "--db", db.toString(), "--json");
           assertThat(created.exit()).as(created.err()).isZero();
           String id = created.out().replaceAll("(?s).*\"id\" *: *\"([^\"]+)\".*", "$1");

@@ -9,6 +9,17 @@ import java.util.Locale;
 public final class Durations {
   private Durations() {}
 
+  /** {@code 45m}, {@code 30s}, {@code 1h30m}, {@code 500ms}: as users write durations. */
+  public static String format(Duration d) {
+    long s = d.toSeconds();
+    if (s == 0) {
+      return d.toMillis() + "ms";
+    }
+    return (s >= 3600 ? s / 3600 + "h" : "")
+        + (s % 3600 >= 60 ? (s % 3600) / 60 + "m" : "")
+        + (s % 60 > 0 ? s % 60 + "s" : "");
+  }
+
   /**
    * @throws IllegalArgumentException naming the value and the forms accepted
    */

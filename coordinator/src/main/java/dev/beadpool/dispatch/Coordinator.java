@@ -429,7 +429,7 @@ public final class Coordinator implements AutoCloseable {
             s.beads(),
             s.profile(),
             Addresses.dispatch(s.profile()),
-            java.time.Duration.between(since, now).withNanos(0),
+            dev.beadpool.config.Durations.format(java.time.Duration.between(since, now)),
             s.why());
       }
     }

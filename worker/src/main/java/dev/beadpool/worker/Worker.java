@@ -8,6 +8,7 @@ import dev.beadpool.agent.Worktrees;
 import dev.beadpool.agent.bd.BdSupport;
 import dev.beadpool.bead.Json;
 import dev.beadpool.config.AgentProfile;
+import dev.beadpool.config.Durations;
 import dev.beadpool.messaging.BrokerConnections;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.BdOperation;
@@ -467,24 +468,13 @@ public final class Worker implements AutoCloseable {
                 settings.id(),
                 agent.exitCode(),
                 agent.timedOut()
-                    ? "timed out after " + human(timeout)
+                    ? "timed out after " + Durations.format(timeout)
                     : agent.failureLine() != null
                         ? "output matched a failure pattern: " + agent.failureLine()
                         : opsError != null ? opsError : errorLine(agent),
                 agent.outputTail(),
                 log))
         .with(ops, profile.completion());
-  }
-
-  /** 45m, 30s, 1h30m: as users write durations in beadpool.yaml. */
-  static String human(Duration d) {
-    long s = d.toSeconds();
-    if (s == 0) {
-      return d.toMillis() + "ms";
-    }
-    return (s >= 3600 ? s / 3600 + "h" : "")
-        + (s % 3600 >= 60 ? (s % 3600) / 60 + "m" : "")
-        + (s % 60 > 0 ? s % 60 + "s" : "");
   }
 
   private void finish(
