@@ -94,15 +94,17 @@ abstract class AgentPoolHarness {
   Worker startWorker(String id, String... profiles) throws Exception {
     Worker worker =
         new Worker(
-            WorkerSettings.defaults(brokerSettings, id, List.of())
-                .withSlots(2)
-                .withTimings(
-                    Duration.ofSeconds(30),
-                    Duration.ofMillis(300),
-                    Duration.ofMillis(300),
-                    Duration.ofSeconds(30))
-                .withDirs(dir, dir.resolve("logs/run"))
-                .withAgents(agents, List.of(profiles)),
+            WorkerSettings.builder(brokerSettings, id, List.of())
+                .slots(2)
+                .timeout(Duration.ofSeconds(30))
+                .heartbeat(Duration.ofMillis(300))
+                .shutdownGrace(Duration.ofMillis(300))
+                .breakerOpenFor(Duration.ofSeconds(30))
+                .workDir(dir)
+                .logRoot(dir.resolve("logs/run"))
+                .agents(agents)
+                .profiles(List.of(profiles))
+                .build(),
             Clock.systemUTC());
     worker.start();
     workers.add(worker);

@@ -85,12 +85,16 @@ class PoolTest {
 
   Worker startWorker(String id, List<String> command, Duration timeout) throws Exception {
     WorkerSettings settings =
-        WorkerSettings.defaults(brokerSettings, id, command)
-            .withSlots(2)
-            .withTimings(
-                timeout, Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofSeconds(30))
-            .withDirs(dir, dir.resolve("logs/run"))
-            .withInfraExitCodes(Set.of(42));
+        WorkerSettings.builder(brokerSettings, id, command)
+            .slots(2)
+            .timeout(timeout)
+            .heartbeat(Duration.ofMillis(300))
+            .shutdownGrace(Duration.ofMillis(300))
+            .breakerOpenFor(Duration.ofSeconds(30))
+            .workDir(dir)
+            .logRoot(dir.resolve("logs/run"))
+            .infraExitCodes(Set.of(42))
+            .build();
     Worker worker = new Worker(settings, Clock.systemUTC());
     worker.start();
     workers.add(worker);
