@@ -44,6 +44,14 @@ abstract class AgentPoolHarness extends PoolFixture {
     agents = AgentConfig.load(dir);
   }
 
+  /**
+   * Configures the default agent as {@code /bin/sh script}; {@code more} is the rest of
+   * beadpool.yaml: the agent's own settings indented by two spaces, then any top-level ones.
+   */
+  void configureAgent(Path script, String more) throws Exception {
+    configure("agent:\n  command: [/bin/sh, " + script + "]\n" + more);
+  }
+
   void startPool(int maxAttempts, String... profiles) throws Exception {
     coordinator =
         new Coordinator(
@@ -90,6 +98,11 @@ abstract class AgentPoolHarness extends PoolFixture {
 
   void awaitClosed(String id) {
     await().atMost(WAIT).until(() -> store.get(id).isClosed());
+  }
+
+  /** Waits until a run has failed for good: its failure bead is open. */
+  void awaitFailureBead() {
+    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
   }
 
   List<Bead> openFailureBeads() {
