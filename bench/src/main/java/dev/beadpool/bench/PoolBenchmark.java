@@ -271,9 +271,11 @@ public final class PoolBenchmark {
   }
 
   static WorkerSettings workerSettings(BrokerSettings broker, Path dir, List<String> command) {
-    return WorkerSettings.defaults(broker, "bench-worker", command)
-        .withSlots(SLOTS)
-        .withDirs(dir, dir.resolve("logs"));
+    return WorkerSettings.builder(broker, "bench-worker", command)
+        .slots(SLOTS)
+        .workDir(dir)
+        .logRoot(dir.resolve("logs"))
+        .build();
   }
 
   static double percentile(long[] sorted, double p) {

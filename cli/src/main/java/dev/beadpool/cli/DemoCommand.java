@@ -65,16 +65,17 @@ final class DemoCommand extends BaseCommand {
                       CoordinatorSettings.DEFAULT_HUMAN_LABELS,
                       agents),
               broker ->
-                  WorkerSettings.defaults(broker, "demo-worker", List.of())
-                      .withSlots(4)
-                      .withTimings(
-                          Duration.ofMinutes(1),
-                          Duration.ofSeconds(1),
-                          Duration.ofSeconds(5),
-                          Duration.ofSeconds(30))
+                  WorkerSettings.builder(broker, "demo-worker", List.of())
+                      .slots(4)
+                      .timeout(Duration.ofMinutes(1))
+                      .heartbeat(Duration.ofSeconds(1))
+                      .shutdownGrace(Duration.ofSeconds(5))
+                      .breakerOpenFor(Duration.ofSeconds(30))
                       // agents run in the example folder: its beadpool.yaml names them relatively
-                      .withDirs(dir.toAbsolutePath(), work.resolve("logs/run"))
-                      .withAgents(agents, List.of()));
+                      .workDir(dir.toAbsolutePath())
+                      .logRoot(work.resolve("logs/run"))
+                      .agents(agents)
+                      .build());
       pool.runUntilIdle(err(), () -> approveGateWhenPlanned(pool));
       return summary(pool, work, Duration.between(started, Instant.now()));
     }

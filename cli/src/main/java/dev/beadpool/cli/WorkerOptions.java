@@ -118,21 +118,17 @@ final class WorkerOptions {
       }
     }
     try {
-      return new WorkerSettings(
-              broker,
-              id == null || id.isBlank() ? defaultId() : id,
-              slots,
-              command,
-              timeout,
-              heartbeat,
-              grace,
-              workDir,
-              logs,
-              codes,
-              WorkerSettings.DEFAULT_BREAKER_OPEN_FOR,
-              WorkerSettings.DEFAULT_CLAIM_TIMEOUT,
-              agents,
-              served)
+      return WorkerSettings.builder(broker, id == null || id.isBlank() ? defaultId() : id, command)
+          .slots(slots)
+          .timeout(timeout)
+          .heartbeat(heartbeat)
+          .shutdownGrace(grace)
+          .workDir(workDir)
+          .logRoot(logs)
+          .infraExitCodes(codes)
+          .agents(agents)
+          .profiles(served)
+          .build()
           .validated();
     } catch (IllegalArgumentException e) {
       throw new CliUsageException(e.getMessage());

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +90,37 @@ class ClusterIT {
     return p;
   }
 
+  /** Writes the agent script; returns the workers' --agent-command for it. */
+  String agentCommand() throws IOException {
+    Path agent = dir.resolve("agent.sh");
+    Files.writeString(agent, AGENT);
+    return "[\"/bin/sh\",\"" + agent + "\",\"" + dir.resolve("ledger.txt") + "\"]";
+  }
+
+  /**
+   * Starts `beadpool worker` ID in its own process, logging to ID.log and its runs to logs/ID;
+   * {@code more} are further flags.
+   */
+  Process startWorker(String broker, String id, String agentCommand, String... more)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "worker",
+                "--broker",
+                broker,
+                "--id",
+                id,
+                "--agent-command",
+                agentCommand,
+                "--heartbeat",
+                "500ms",
+                "--logs",
+                dir.resolve("logs/" + id).toString()));
+    args.addAll(List.of(more));
+    return start(id, args.toArray(String[]::new));
+  }
+
   /** Imports an export with the CLI into the test's store; returns the store. */
   Path importIntoStore(Path issues) throws Exception {
     Path db = dir.resolve(".beadpool/beads.db");
@@ -137,8 +167,7 @@ class ClusterIT {
 
   @Test
   void everyBeadClosesOnceThroughAWorkerCrashAndACoordinatorRestart() throws Exception {
-    Path agent = dir.resolve("agent.sh");
-    Files.writeString(agent, AGENT);
+    String agentCommand = agentCommand();
     Path issues = dir.resolve("issues.jsonl");
     StringBuilder jsonl = new StringBuilder();
     for (int i = 0; i < BEADS; i++) {
@@ -190,28 +219,8 @@ class ClusterIT {
       "200ms"
     };
     Process coordinator = start("coordinator-1", coordinatorArgs);
-    String agentJson = "[\"/bin/sh\",\"" + agent + "\",\"" + dir.resolve("ledger.txt") + "\"]";
-    Function<String, String[]> worker =
-        id ->
-            new String[] {
-              "worker",
-              "--broker",
-              broker,
-              "--id",
-              id,
-              "--slots",
-              "2",
-              "--agent-command",
-              agentJson,
-              "--heartbeat",
-              "500ms",
-              "--grace",
-              "1s",
-              "--logs",
-              dir.resolve("logs/" + id).toString()
-            };
-    Process w1 = start("w-1", worker.apply("w-1"));
-    Process w2 = start("w-2", worker.apply("w-2"));
+    Process w1 = startWorker(broker, "w-1", agentCommand, "--slots", "2", "--grace", "1s");
+    Process w2 = startWorker(broker, "w-2", agentCommand, "--slots", "2", "--grace", "1s");
 
     // the slow bead starts on some worker: crash that worker with its agents
     await()
@@ -277,8 +286,7 @@ class ClusterIT {
 
   @Test
   void aWorkerStoppedWithSigtermReleasesItsBeadForImmediateReDispatch() throws Exception {
-    Path agent = dir.resolve("agent.sh");
-    Files.writeString(agent, AGENT);
+    String agentCommand = agentCommand();
     Path issues = dir.resolve("issues.jsonl");
     Files.writeString(
         issues,
@@ -297,42 +305,14 @@ class ClusterIT {
         "5m",
         "--http-port",
         "0");
-    String agentJson = "[\"/bin/sh\",\"" + agent + "\",\"" + dir.resolve("ledger.txt") + "\"]";
-    Process first =
-        start(
-            "w-1",
-            "worker",
-            "--broker",
-            broker,
-            "--id",
-            "w-1",
-            "--agent-command",
-            agentJson,
-            "--heartbeat",
-            "500ms",
-            "--grace",
-            "1s",
-            "--logs",
-            dir.resolve("logs/w-1").toString());
+    Process first = startWorker(broker, "w-1", agentCommand, "--grace", "1s");
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> ledger().stream().anyMatch(l -> l[0].equals("start")));
 
     first.destroy(); // SIGTERM
     assertThat(first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    start(
-        "w-2",
-        "worker",
-        "--broker",
-        broker,
-        "--id",
-        "w-2",
-        "--agent-command",
-        agentJson,
-        "--heartbeat",
-        "500ms",
-        "--logs",
-        dir.resolve("logs/w-2").toString());
+    startWorker(broker, "w-2", agentCommand);
 
     try (BeadStore store = BeadStore.open(db, Clock.systemUTC())) {
       // well inside the 5 minute lease: the bead was released, not expired

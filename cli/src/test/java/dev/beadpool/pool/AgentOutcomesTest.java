@@ -25,12 +25,8 @@ import org.junit.jupiter.api.Test;
  * real store.
  */
 class AgentOutcomesTest extends AgentPoolHarness {
-  static final String BD_CLOSE_PROFILE =
-      """
-      agent:
-        command: [/bin/sh, %s]
-        completion: bd-close
-      """;
+  /** The agent setting for {@link #configureAgent}: the agent closes its bead with bd. */
+  static final String BD_CLOSE = "  completion: bd-close\n";
 
   @Test
   void doneByBdCloseAndBdShowHasBdsShapeWithThePendingEdits() throws Exception {
@@ -43,7 +39,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
                 + shown
                 + "' || exit 8\n"
                 + "bd close \"$BEAD_ID\" --reason 'fixed by the agent'");
-    configure(BD_CLOSE_PROFILE.formatted(agent));
+    configureAgent(agent, BD_CLOSE);
     Bead b = bead("close me", "the description");
     startPool(3);
 
@@ -62,7 +58,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
   @Test
   void doneByExitCode() throws Exception {
     Path agent = agent("plain", "exit 0");
-    configure("agent:\n  command: [/bin/sh, " + agent + "]\n  completion: exit-code\n");
+    configureAgent(agent, "  completion: exit-code\n");
     Bead b = bead("plain script", null);
     startPool(3);
 
@@ -75,11 +71,11 @@ class AgentOutcomesTest extends AgentPoolHarness {
   @Test
   void aBdCloseAgentThatExitsZeroWithoutClosingOrNotesFailsTheAttempt() throws Exception {
     Path agent = agent("lazy", "exit 0");
-    configure(BD_CLOSE_PROFILE.formatted(agent));
+    configureAgent(agent, BD_CLOSE);
     Bead b = bead("lazy", null);
     startPool(1);
 
-    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+    awaitFailureBead();
 
     assertThat(runs(b.id())).extracting(Run::state).containsExactly(RunState.FAILED);
     assertThat(runs(b.id()).get(0).error()).contains("without closing its bead");
@@ -101,8 +97,9 @@ class AgentOutcomesTest extends AgentPoolHarness {
                 + "  exit 0\n"
                 + "fi\n"
                 + "bd close \"$BEAD_ID\" --reason 'finished on turn 3'");
-    configure(
-        BD_CLOSE_PROFILE.formatted(agent)
+    configureAgent(
+        agent,
+        BD_CLOSE
             + "  prompt:\n    template: \"Bead {{id}} turn {{turn}}. Notes: {{handoff_notes}}\"\n"
             + "    via: file\n");
     Bead b = bead("long job", null);
@@ -127,11 +124,11 @@ class AgentOutcomesTest extends AgentPoolHarness {
   @Test
   void exceedingMaxTurnsIsAFailure() throws Exception {
     Path agent = agent("forever", "bd update \"$BEAD_ID\" --append-notes more; exit 0");
-    configure(BD_CLOSE_PROFILE.formatted(agent) + "  max-turns: 2\n");
+    configureAgent(agent, BD_CLOSE + "  max-turns: 2\n");
     Bead b = bead("never ends", null);
     startPool(1);
 
-    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+    awaitFailureBead();
 
     List<Run> runs = runs(b.id());
     assertThat(runs).extracting(Run::state).containsExactly(RunState.HANDOFF, RunState.FAILED);
@@ -156,7 +153,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
             fi
             bd close "$BEAD_ID" --reason 'done after the blocker'
             """);
-    configure(BD_CLOSE_PROFILE.formatted(agent));
+    configureAgent(agent, BD_CLOSE);
     Bead b = bead("feature that needs auth", null);
     startPool(3);
 
@@ -209,7 +206,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
                 + y.id()
                 + " || exit 6\n"
                 + "bd close \"$BEAD_ID\"");
-    configure(BD_CLOSE_PROFILE.formatted(agent));
+    configureAgent(agent, BD_CLOSE);
     startPool(1);
     await()
         .atMost(WAIT)
@@ -217,7 +214,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
     coordinator.addDependency(y.id(), x.id(), "blocks", "test");
     Files.createFile(go);
 
-    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+    awaitFailureBead();
 
     assertThat(runs(b.id())).extracting(Run::state).containsExactly(RunState.FAILED);
     assertThat(runs(b.id()).get(0).error()).contains("bd operations refused").contains("cycle");
@@ -293,11 +290,11 @@ class AgentOutcomesTest extends AgentPoolHarness {
   @Test
   void aWorkingDirectoryOutsideTheRootsFailsClearlyAndNothingRuns() throws Exception {
     Path agent = agent("any", "exit 0");
-    configure("agent:\n  command: [/bin/sh, " + agent + "]\n");
+    configureAgent(agent, "");
     Bead b = bead("escape", "Do it.\nWorking directory: /etc\nTask packet: .ai/tasks/x/");
     startPool(3);
 
-    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+    awaitFailureBead();
 
     assertThat(runs(b.id())).as("retrying cannot help: no retries").hasSize(1);
     Run run = runs(b.id()).get(0);
@@ -312,12 +309,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
     Path project = Files.createDirectories(dir.resolve("projects/app"));
     Path where = dir.resolve("where.txt");
     Path agent = agent("pwd", "pwd > '" + where + "'");
-    configure(
-        "agent:\n  command: [/bin/sh, "
-            + agent
-            + "]\nworkspace:\n  roots: ["
-            + dir.resolve("projects")
-            + "]\n");
+    configureAgent(agent, "workspace:\n  roots: [" + dir.resolve("projects") + "]\n");
     Bead b = bead("in the app", "Working directory: " + project + "\n");
     startPool(1);
 
@@ -353,7 +345,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
   @Test
   void eachRunIsInTheBeadsHistoryAndAWorkerSessionBeadWhenConfigured() throws Exception {
     Path agent = agent("session", "exit 0");
-    configure("agent:\n  command: [/bin/sh, " + agent + "]\nworker-sessions: true\n");
+    configureAgent(agent, "worker-sessions: true\n");
     Bead b = bead("recorded", null);
     startPool(1);
 
@@ -384,14 +376,11 @@ class AgentOutcomesTest extends AgentPoolHarness {
   @Test
   void anOutputLineMatchingAFailurePatternFailsAnExitZeroRun() throws Exception {
     Path agent = agent("noisy", "echo 'step 1 ok'; echo 'CRITICAL ERROR: db unreachable'; exit 0");
-    configure(
-        "agent:\n  command: [/bin/sh, "
-            + agent
-            + "]\n  failure-patterns: ['(?i)critical error']\n");
+    configureAgent(agent, "  failure-patterns: ['(?i)critical error']\n");
     Bead b = bead("looks fine", null);
     startPool(1);
 
-    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+    awaitFailureBead();
 
     Run run = runs(b.id()).get(0);
     assertThat(run.state()).isEqualTo(RunState.FAILED);
@@ -462,10 +451,10 @@ class AgentOutcomesTest extends AgentPoolHarness {
     Bead b = bead("sneaky", null);
     store.addDependency(b.id(), gate.id(), "related", "test");
     Path agent = agent("sneaky", "bd close " + gate.id() + " --reason 'approved myself' || exit 6");
-    configure("agent:\n  command: [/bin/sh, " + agent + "]\n");
+    configureAgent(agent, "");
     startPool(1);
 
-    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+    awaitFailureBead();
 
     assertThat(store.get(gate.id()).isClosed()).isFalse();
     assertThat(runs(b.id()).get(0).error())
@@ -488,7 +477,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
             fi
             exit 0
             """);
-    configure("agent:\n  command: [/bin/sh, " + agent + "]\n  completion: exit-code\n");
+    configureAgent(agent, "  completion: exit-code\n");
     Bead b = bead("migrate", null);
     startPool(1);
 
@@ -506,7 +495,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
     Bead b = bead("huge", "x".repeat(130_000));
     startPool(1);
 
-    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+    awaitFailureBead();
 
     assertThat(runs(b.id()).get(0).error()).contains("too long for a command-line argument");
     assertThat(ledgerLines()).isEmpty();
@@ -519,11 +508,11 @@ class AgentOutcomesTest extends AgentPoolHarness {
             "forger",
             "printf '%s\\n' '{\"op\":\"metadata\",\"id\":\"'\"$BEAD_ID\"'\",\"metadata\":{\"worktree\":{\"phase\":\"committed\"}}}' >> \"$BEADPOOL_BD_OPS\"\n"
                 + "exit 1");
-    configure("agent:\n  command: [/bin/sh, " + agent + "]\n");
+    configureAgent(agent, "");
     Bead b = bead("forge", null);
     startPool(1);
 
-    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+    awaitFailureBead();
 
     assertThat(store.get(b.id()).json().path("metadata").has("worktree")).isFalse();
   }

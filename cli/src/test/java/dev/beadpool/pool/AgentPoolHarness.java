@@ -3,14 +3,11 @@ package dev.beadpool.pool;
 import static org.awaitility.Awaitility.await;
 
 import dev.beadpool.bead.Bead;
-import dev.beadpool.broker.EmbeddedBroker;
 import dev.beadpool.config.AgentConfig;
 import dev.beadpool.dispatch.Backoff;
 import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.dispatch.CoordinatorSettings;
-import dev.beadpool.messaging.BrokerSettings;
 import dev.beadpool.store.BeadFilter;
-import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.NewBead;
 import dev.beadpool.store.Run;
 import dev.beadpool.worker.Worker;
@@ -19,43 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A broker, a store, a coordinator and workers configured from a beadpool.yaml, for pool tests. */
-abstract class AgentPoolHarness {
+abstract class AgentPoolHarness extends PoolFixture {
   static final Duration WAIT = Duration.ofSeconds(40);
 
-  @TempDir Path dir;
-  EmbeddedBroker broker;
-  BrokerSettings brokerSettings;
-  BeadStore store;
-  Coordinator coordinator;
-  final List<Worker> workers = new ArrayList<>();
   AgentConfig agents;
-  Path ledger;
-
-  @BeforeEach
-  void start() throws Exception {
-    broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
-    brokerSettings = BrokerSettings.anonymous(broker.url());
-    store = BeadStore.open(dir.resolve("beads.db"), Clock.systemUTC());
-    ledger = dir.resolve("ledger.txt");
-    Files.createFile(ledger);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    workers.forEach(Worker::close);
-    if (coordinator != null) {
-      coordinator.close();
-    }
-    store.close();
-    broker.close();
-  }
 
   /** Writes an agent script that first logs "bead profile attempt turn" to the ledger. */
   Path agent(String name, String body) throws Exception {
@@ -77,6 +44,14 @@ abstract class AgentPoolHarness {
     agents = AgentConfig.load(dir);
   }
 
+  /**
+   * Configures the default agent as {@code /bin/sh script}; {@code more} is the rest of
+   * beadpool.yaml: the agent's own settings indented by two spaces, then any top-level ones.
+   */
+  void configureAgent(Path script, String more) throws Exception {
+    configure("agent:\n  command: [/bin/sh, " + script + "]\n" + more);
+  }
+
   void startPool(int maxAttempts, String... profiles) throws Exception {
     coordinator =
         new Coordinator(
@@ -94,15 +69,17 @@ abstract class AgentPoolHarness {
   Worker startWorker(String id, String... profiles) throws Exception {
     Worker worker =
         new Worker(
-            WorkerSettings.defaults(brokerSettings, id, List.of())
-                .withSlots(2)
-                .withTimings(
-                    Duration.ofSeconds(30),
-                    Duration.ofMillis(300),
-                    Duration.ofMillis(300),
-                    Duration.ofSeconds(30))
-                .withDirs(dir, dir.resolve("logs/run"))
-                .withAgents(agents, List.of(profiles)),
+            WorkerSettings.builder(brokerSettings, id, List.of())
+                .slots(2)
+                .timeout(Duration.ofSeconds(30))
+                .heartbeat(Duration.ofMillis(300))
+                .shutdownGrace(Duration.ofMillis(300))
+                .breakerOpenFor(Duration.ofSeconds(30))
+                .workDir(dir)
+                .logRoot(dir.resolve("logs/run"))
+                .agents(agents)
+                .profiles(List.of(profiles))
+                .build(),
             Clock.systemUTC());
     worker.start();
     workers.add(worker);
@@ -123,8 +100,9 @@ abstract class AgentPoolHarness {
     await().atMost(WAIT).until(() -> store.get(id).isClosed());
   }
 
-  List<String> ledgerLines() throws Exception {
-    return Files.readAllLines(ledger);
+  /** Waits until a run has failed for good: its failure bead is open. */
+  void awaitFailureBead() {
+    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
   }
 
   List<Bead> openFailureBeads() {

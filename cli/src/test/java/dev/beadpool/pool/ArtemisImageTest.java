@@ -55,8 +55,10 @@ class ArtemisImageTest {
               new Coordinator(store, CoordinatorSettings.defaults(broker), Clock.systemUTC());
           Worker worker =
               new Worker(
-                  WorkerSettings.defaults(broker, "w-1", List.of("/bin/true"))
-                      .withDirs(dir, dir.resolve("logs")),
+                  WorkerSettings.builder(broker, "w-1", List.of("/bin/true"))
+                      .workDir(dir)
+                      .logRoot(dir.resolve("logs"))
+                      .build(),
                   Clock.systemUTC())) {
         coordinator.start();
         worker.start();

@@ -59,8 +59,10 @@ class CliThroughCoordinatorTest {
               new Coordinator(store, CoordinatorSettings.defaults(settings), Clock.systemUTC());
           Worker worker =
               new Worker(
-                  WorkerSettings.defaults(settings, "w-1", List.of("/bin/true"))
-                      .withDirs(dir, dir.resolve("logs")),
+                  WorkerSettings.builder(settings, "w-1", List.of("/bin/true"))
+                      .workDir(dir)
+                      .logRoot(dir.resolve("logs"))
+                      .build(),
                   Clock.systemUTC())) {
         coordinator.start();
         worker.start();

@@ -97,15 +97,16 @@ class LiveViewTest {
     Files.writeString(agent, AGENT);
     worker =
         new Worker(
-            WorkerSettings.defaults(
+            WorkerSettings.builder(
                     settings, "w-1", List.of("/bin/sh", agent.toString(), release.toString()))
-                .withSlots(2)
-                .withTimings(
-                    Duration.ofSeconds(60),
-                    Duration.ofMillis(300),
-                    Duration.ofSeconds(5),
-                    Duration.ofSeconds(30))
-                .withDirs(dir, dir.resolve("logs/run")),
+                .slots(2)
+                .timeout(Duration.ofSeconds(60))
+                .heartbeat(Duration.ofMillis(300))
+                .shutdownGrace(Duration.ofSeconds(5))
+                .breakerOpenFor(Duration.ofSeconds(30))
+                .workDir(dir)
+                .logRoot(dir.resolve("logs/run"))
+                .build(),
             Clock.systemUTC());
     worker.start();
     api = CoordinatorApi.start(coordinator, db, "127.0.0.1", 0);

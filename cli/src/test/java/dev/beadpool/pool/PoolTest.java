@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.beadpool.bead.Bead;
-import dev.beadpool.broker.EmbeddedBroker;
 import dev.beadpool.dispatch.Backoff;
 import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.dispatch.CoordinatorSettings;
-import dev.beadpool.messaging.BrokerSettings;
 import dev.beadpool.store.BeadFilter;
-import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.NewBead;
 import dev.beadpool.store.Run;
 import dev.beadpool.store.RunState;
@@ -24,13 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Coordinator and workers over a real broker, running real agent processes. */
-class PoolTest {
+class PoolTest extends PoolFixture {
   static final Duration WAIT = Duration.ofSeconds(30);
 
   /**
@@ -52,22 +47,10 @@ class PoolTest {
       exit 0
       """;
 
-  @TempDir Path dir;
-  EmbeddedBroker broker;
-  BeadStore store;
-  Coordinator coordinator;
-  final List<Worker> workers = new ArrayList<>();
-  Path ledger;
   Path agent;
-  BrokerSettings brokerSettings;
 
   @BeforeEach
-  void start() throws Exception {
-    broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
-    brokerSettings = BrokerSettings.anonymous(broker.url());
-    store = BeadStore.open(dir.resolve("beads.db"), Clock.systemUTC());
-    ledger = dir.resolve("ledger.txt");
-    Files.createFile(ledger);
+  void writeAgent() throws Exception {
     agent = dir.resolve("agent.sh");
     Files.writeString(agent, AGENT);
   }
@@ -85,12 +68,16 @@ class PoolTest {
 
   Worker startWorker(String id, List<String> command, Duration timeout) throws Exception {
     WorkerSettings settings =
-        WorkerSettings.defaults(brokerSettings, id, command)
-            .withSlots(2)
-            .withTimings(
-                timeout, Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofSeconds(30))
-            .withDirs(dir, dir.resolve("logs/run"))
-            .withInfraExitCodes(Set.of(42));
+        WorkerSettings.builder(brokerSettings, id, command)
+            .slots(2)
+            .timeout(timeout)
+            .heartbeat(Duration.ofMillis(300))
+            .shutdownGrace(Duration.ofMillis(300))
+            .breakerOpenFor(Duration.ofSeconds(30))
+            .workDir(dir)
+            .logRoot(dir.resolve("logs/run"))
+            .infraExitCodes(Set.of(42))
+            .build();
     Worker worker = new Worker(settings, Clock.systemUTC());
     worker.start();
     workers.add(worker);
@@ -102,23 +89,9 @@ class PoolTest {
         id, List.of("/bin/sh", agent.toString(), ledger.toString()), Duration.ofSeconds(20));
   }
 
-  @AfterEach
-  void stop() throws Exception {
-    workers.forEach(Worker::close);
-    if (coordinator != null) {
-      coordinator.close();
-    }
-    store.close();
-    broker.close();
-  }
-
   Bead bead(String title, String... deps) {
     return store.create(
         new NewBead(title, null, null, 2, List.of(), null, List.of(deps), null, null), "test");
-  }
-
-  List<String> ledgerLines() throws Exception {
-    return Files.readAllLines(ledger);
   }
 
   @Test

@@ -1,11 +1,9 @@
 package dev.beadpool.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beadpool.bead.Bead;
-import dev.beadpool.store.NewBead;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +32,7 @@ class WorktreeModeTest extends AgentPoolHarness {
 
   @Test
   void twoBeadsInParallelEachCommitOnItsOwnBranchAndTheWorktreesGo() throws Exception {
-    Path repo = Files.createDirectories(dir.resolve("repo"));
-    git(repo, "init", "-q", "-b", "main");
-    Files.writeString(repo.resolve("README"), "base\n");
-    git(repo, "add", "README");
-    git(repo, "commit", "-q", "-m", "base");
+    Path repo = repoWithABaseCommit();
     Path started = Files.createDirectories(dir.resolve("started"));
     // each agent writes its own file, then waits until both agents run: they run side by side
     Path agent =
@@ -53,15 +47,10 @@ class WorktreeModeTest extends AgentPoolHarness {
                 + "' | wc -l) -lt 2 ] && [ $n -lt 400 ]; do sleep 0.05; n=$((n+1)); done\n"
                 + "case \"$BEAD_TITLE\" in *broken*) echo 'ERROR: broke it'; exit 1;; esac\n"
                 + "exit 0");
-    configure(
-        "agent:\n  command: [/bin/sh, "
-            + agent
-            + "]\n  workspace: worktree\nworkspace:\n  roots: ["
-            + repo
-            + "]\n");
+    configureWorktrees(agent, repo);
     String where = "Working directory: " + repo + "\n";
-    Bead a = create("feature a", where);
-    Bead b = create("feature b", where);
+    Bead a = bead("feature a", where);
+    Bead b = bead("feature b", where);
     startPool(1);
 
     awaitClosed(a.id());
@@ -96,22 +85,13 @@ class WorktreeModeTest extends AgentPoolHarness {
 
   @Test
   void aFailedRunKeepsItsWorktreeAndSaysWhereInTheMetadata() throws Exception {
-    Path repo = Files.createDirectories(dir.resolve("repo"));
-    git(repo, "init", "-q", "-b", "main");
-    Files.writeString(repo.resolve("README"), "base\n");
-    git(repo, "add", "README");
-    git(repo, "commit", "-q", "-m", "base");
+    Path repo = repoWithABaseCommit();
     Path agent = agent("breaker", "echo half > half.txt; echo 'ERROR: broke it'; exit 1");
-    configure(
-        "agent:\n  command: [/bin/sh, "
-            + agent
-            + "]\n  workspace: worktree\nworkspace:\n  roots: ["
-            + repo
-            + "]\n");
-    Bead a = create("broken feature", "Working directory: " + repo + "\n");
+    configureWorktrees(agent, repo);
+    Bead a = bead("broken feature", "Working directory: " + repo + "\n");
     startPool(1);
 
-    await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
+    awaitFailureBead();
 
     JsonNode wt = store.get(a.id()).json().path("metadata").path("worktree");
     assertThat(wt.path("phase").asText()).isEqualTo("working");
@@ -122,8 +102,18 @@ class WorktreeModeTest extends AgentPoolHarness {
         .containsSubsequence("ERROR: broke it", "[beadpool] worktree kept for a human: " + kept);
   }
 
-  Bead create(String title, String description) {
-    return store.create(
-        new NewBead(title, description, null, 2, List.of(), null, List.of(), null, null), "test");
+  /** A git repository at dir/repo with a README committed on main. */
+  Path repoWithABaseCommit() throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    git(repo, "init", "-q", "-b", "main");
+    Files.writeString(repo.resolve("README"), "base\n");
+    git(repo, "add", "README");
+    git(repo, "commit", "-q", "-m", "base");
+    return repo;
+  }
+
+  /** The agent script runs in a worktree per bead; beads may work in {@code repo}. */
+  void configureWorktrees(Path agent, Path repo) throws Exception {
+    configureAgent(agent, "  workspace: worktree\nworkspace:\n  roots: [" + repo + "]\n");
   }
 }

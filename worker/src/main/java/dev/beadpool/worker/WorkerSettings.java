@@ -74,95 +74,29 @@ public record WorkerSettings(
     }
   }
 
-  public static WorkerSettings defaults(BrokerSettings broker, String id, List<String> command) {
-    return new WorkerSettings(
-        broker,
-        id,
-        DEFAULT_SLOTS,
-        command,
-        DEFAULT_TIMEOUT,
-        DEFAULT_HEARTBEAT,
-        DEFAULT_SHUTDOWN_GRACE,
-        Path.of(""),
-        DEFAULT_LOG_ROOT,
-        Set.of(),
-        DEFAULT_BREAKER_OPEN_FOR,
-        DEFAULT_CLAIM_TIMEOUT,
-        AgentConfig.NONE,
-        List.of());
+  /**
+   * Settings for a worker with the defaults; change what differs with the builder's setters.
+   *
+   * @param command the agent, as an argument list (never a shell string)
+   */
+  public static Builder builder(BrokerSettings broker, String id, List<String> command) {
+    return new Builder(broker, id, command);
   }
 
-  public WorkerSettings withSlots(int n) {
-    return new WorkerSettings(
-        broker,
-        id,
-        n,
-        command,
-        timeout,
-        heartbeat,
-        shutdownGrace,
-        workDir,
-        logRoot,
-        infraExitCodes,
-        breakerOpenFor,
-        claimTimeout,
-        agents,
-        profiles);
-  }
-
-  public WorkerSettings withTimings(
-      Duration newTimeout, Duration newHeartbeat, Duration newGrace, Duration newBreakerOpenFor) {
-    return new WorkerSettings(
-        broker,
-        id,
-        slots,
-        command,
-        newTimeout,
-        newHeartbeat,
-        newGrace,
-        workDir,
-        logRoot,
-        infraExitCodes,
-        newBreakerOpenFor,
-        claimTimeout,
-        agents,
-        profiles);
-  }
-
-  public WorkerSettings withDirs(Path newWorkDir, Path newLogRoot) {
-    return new WorkerSettings(
-        broker,
-        id,
-        slots,
-        command,
-        timeout,
-        heartbeat,
-        shutdownGrace,
-        newWorkDir,
-        newLogRoot,
-        infraExitCodes,
-        breakerOpenFor,
-        claimTimeout,
-        agents,
-        profiles);
-  }
-
-  public WorkerSettings withAgents(AgentConfig config, List<String> served) {
-    return new WorkerSettings(
-        broker,
-        id,
-        slots,
-        command,
-        timeout,
-        heartbeat,
-        shutdownGrace,
-        workDir,
-        logRoot,
-        infraExitCodes,
-        breakerOpenFor,
-        claimTimeout,
-        config,
-        served);
+  /** A builder that starts from these settings. */
+  public Builder toBuilder() {
+    return new Builder(broker, id, command)
+        .slots(slots)
+        .timeout(timeout)
+        .heartbeat(heartbeat)
+        .shutdownGrace(shutdownGrace)
+        .workDir(workDir)
+        .logRoot(logRoot)
+        .infraExitCodes(infraExitCodes)
+        .breakerOpenFor(breakerOpenFor)
+        .claimTimeout(claimTimeout)
+        .agents(agents)
+        .profiles(profiles);
   }
 
   /**
@@ -208,21 +142,104 @@ public record WorkerSettings(
                     null));
   }
 
-  public WorkerSettings withInfraExitCodes(Set<Integer> codes) {
-    return new WorkerSettings(
-        broker,
-        id,
-        slots,
-        command,
-        timeout,
-        heartbeat,
-        shutdownGrace,
-        workDir,
-        logRoot,
-        codes,
-        breakerOpenFor,
-        claimTimeout,
-        agents,
-        profiles);
+  /**
+   * Builds {@link WorkerSettings}, one setter per component; what is not set keeps its default.
+   * {@link #build()} goes through the record's constructor, which validates.
+   */
+  public static final class Builder {
+    private final BrokerSettings broker;
+    private final String id;
+    private final List<String> command;
+    private int slots = DEFAULT_SLOTS;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private Duration heartbeat = DEFAULT_HEARTBEAT;
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private Path workDir = Path.of("");
+    private Path logRoot = DEFAULT_LOG_ROOT;
+    private Set<Integer> infraExitCodes = Set.of();
+    private Duration breakerOpenFor = DEFAULT_BREAKER_OPEN_FOR;
+    private Duration claimTimeout = DEFAULT_CLAIM_TIMEOUT;
+    private AgentConfig agents = AgentConfig.NONE;
+    private List<String> profiles = List.of();
+
+    private Builder(BrokerSettings broker, String id, List<String> command) {
+      this.broker = broker;
+      this.id = id;
+      this.command = command;
+    }
+
+    public Builder slots(int slots) {
+      this.slots = slots;
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    public Builder heartbeat(Duration heartbeat) {
+      this.heartbeat = heartbeat;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration shutdownGrace) {
+      this.shutdownGrace = shutdownGrace;
+      return this;
+    }
+
+    public Builder workDir(Path workDir) {
+      this.workDir = workDir;
+      return this;
+    }
+
+    public Builder logRoot(Path logRoot) {
+      this.logRoot = logRoot;
+      return this;
+    }
+
+    public Builder infraExitCodes(Set<Integer> infraExitCodes) {
+      this.infraExitCodes = infraExitCodes;
+      return this;
+    }
+
+    public Builder breakerOpenFor(Duration breakerOpenFor) {
+      this.breakerOpenFor = breakerOpenFor;
+      return this;
+    }
+
+    public Builder claimTimeout(Duration claimTimeout) {
+      this.claimTimeout = claimTimeout;
+      return this;
+    }
+
+    public Builder agents(AgentConfig agents) {
+      this.agents = agents;
+      return this;
+    }
+
+    /** The profiles served; none means every profile in {@code agents}, or {@code default}. */
+    public Builder profiles(List<String> profiles) {
+      this.profiles = profiles;
+      return this;
+    }
+
+    public WorkerSettings build() {
+      return new WorkerSettings(
+          broker,
+          id,
+          slots,
+          command,
+          timeout,
+          heartbeat,
+          shutdownGrace,
+          workDir,
+          logRoot,
+          infraExitCodes,
+          breakerOpenFor,
+          claimTimeout,
+          agents,
+          profiles);
+    }
   }
 }

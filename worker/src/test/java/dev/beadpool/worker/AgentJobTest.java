@@ -35,8 +35,10 @@ class AgentJobTest {
 
   AgentRun run(List<String> command, ObjectNode bead, Duration timeout) throws Exception {
     WorkerSettings settings =
-        WorkerSettings.defaults(BrokerSettings.anonymous("vm://0"), "w-9", command)
-            .withDirs(dir, dir.resolve("logs"));
+        WorkerSettings.builder(BrokerSettings.anonymous("vm://0"), "w-9", command)
+            .workDir(dir)
+            .logRoot(dir.resolve("logs"))
+            .build();
     AgentRunner runner = new AgentRunner(settings.logRoot(), Clock.systemUTC());
     DispatchMessage dispatch = DispatchMessage.of("x-1", 7, 2, bead);
     Path runDir = runner.newRunDir("x-1", 7);

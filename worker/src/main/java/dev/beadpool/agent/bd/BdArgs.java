@@ -112,6 +112,19 @@ final class BdArgs {
     return new BdArgs(positionals, values);
   }
 
+  /**
+   * As {@link #parse}, for a command that takes one or more issue ids as its positionals ({@code
+   * show}, {@code update}, {@code close}): refuses the arguments when there is none.
+   */
+  static BdArgs parseIds(String command, List<String> args, List<Option> options)
+      throws BdException {
+    BdArgs parsed = parse(command, args, options);
+    if (parsed.positionals().isEmpty()) {
+      throw BdException.usage("bd " + command + " needs at least one issue id");
+    }
+    return parsed;
+  }
+
   private static String names(List<Option> options) {
     List<String> names = new ArrayList<>();
     options.forEach(o -> names.add(String.join("/", o.names())));

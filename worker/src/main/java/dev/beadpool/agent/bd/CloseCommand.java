@@ -29,10 +29,7 @@ final class CloseCommand implements BdCommand {
 
   @Override
   public int run(BdSession session, List<String> raw) throws BdException, IOException {
-    BdArgs args = BdArgs.parse("close", raw, OPTIONS);
-    if (args.positionals().isEmpty()) {
-      throw BdException.usage("bd close needs at least one issue id");
-    }
+    BdArgs args = BdArgs.parseIds("close", raw, OPTIONS);
     String given = args.value("reason");
     String reason = given == null || given.isBlank() ? DEFAULT_REASON : given;
     if (args.flag("force")) {

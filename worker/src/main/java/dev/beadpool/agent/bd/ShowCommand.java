@@ -17,10 +17,7 @@ final class ShowCommand implements BdCommand {
 
   @Override
   public int run(BdSession session, List<String> raw) throws BdException, IOException {
-    BdArgs args = BdArgs.parse("show", raw, List.of());
-    if (args.positionals().isEmpty()) {
-      throw BdException.usage("bd show needs at least one issue id");
-    }
+    BdArgs args = BdArgs.parseIds("show", raw, List.of());
     BdView view = session.view();
     ArrayNode details = Json.MAPPER.createArrayNode();
     int missing = 0;

@@ -37,10 +37,7 @@ final class UpdateCommand implements BdCommand {
 
   @Override
   public int run(BdSession session, List<String> raw) throws BdException, IOException {
-    BdArgs args = BdArgs.parse("update", raw, OPTIONS);
-    if (args.positionals().isEmpty()) {
-      throw BdException.usage("bd update needs at least one issue id");
-    }
+    BdArgs args = BdArgs.parseIds("update", raw, OPTIONS);
     String status = args.value("status");
     Integer priority =
         args.value("priority") == null ? null : BdArgs.priority(args.value("priority"));

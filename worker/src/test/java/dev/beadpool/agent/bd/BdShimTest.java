@@ -237,6 +237,21 @@ class BdShimTest {
     assertThat(bd.ops()).isEmpty();
   }
 
+  @Test
+  void showUpdateAndCloseWithoutAnIdExitTwoBeforeAnyOtherCheck() {
+    var show = bd.bd("show");
+    var update = bd.bd("update");
+    var close = bd.bd("close", "--force");
+
+    assertThat(show.code()).isEqualTo(2);
+    assertThat(show.err()).startsWith("Error: bd show needs at least one issue id");
+    assertThat(update.code()).isEqualTo(2);
+    assertThat(update.err()).startsWith("Error: bd update needs at least one issue id");
+    assertThat(close.code()).isEqualTo(2);
+    assertThat(close.err()).startsWith("Error: bd close needs at least one issue id");
+    assertThat(bd.ops()).isEmpty();
+  }
+
   // ---- dep -------------------------------------------------------------------------------------
 
   @Test
