@@ -519,23 +519,7 @@ class AgentOutcomesTest extends AgentPoolHarness {
 
   @Test
   void aBrokenBackendOpensOnlyItsOwnProfilesCircuit() throws Exception {
-    Path agent = agent("fine", "exit 0");
-    configure(
-        """
-        agent:
-          command: [/bin/sh, %s]
-        profiles:
-          broken:
-            command: [%s]
-        routing:
-          - label: broken
-            profile: broken
-        """
-            .formatted(agent, dir.resolve("no-such-agent")));
-    for (int i = 0; i < 3; i++) {
-      bead("broken " + i, null, "broken");
-    }
-    startPool(3, "default", "broken");
+    startWithABrokenProfile(3);
     Worker w = workers.get(0);
     await().atMost(WAIT).until(() -> w.breaker("broken").getState() == CircuitBreaker.State.OPEN);
 

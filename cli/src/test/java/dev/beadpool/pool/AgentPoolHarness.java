@@ -101,6 +101,31 @@ abstract class AgentPoolHarness extends PoolFixture {
   }
 
   /** Waits until a run has failed for good: its failure bead is open. */
+  /**
+   * A pool whose default profile works and whose profile {@code broken} has a command that cannot
+   * start (an infra failure, counted by that profile's circuit), with {@code beads} beads labelled
+   * {@code broken} routed to it; one worker serves both.
+   */
+  void startWithABrokenProfile(int beads) throws Exception {
+    Path agent = agent("fine", "exit 0");
+    configure(
+        """
+        agent:
+          command: [/bin/sh, %s]
+        profiles:
+          broken:
+            command: [%s]
+        routing:
+          - label: broken
+            profile: broken
+        """
+            .formatted(agent, dir.resolve("no-such-agent")));
+    for (int i = 0; i < beads; i++) {
+      bead("broken " + i, null, "broken");
+    }
+    startPool(3, "default", "broken");
+  }
+
   void awaitFailureBead() {
     await().atMost(WAIT).until(() -> !openFailureBeads().isEmpty());
   }

@@ -103,24 +103,7 @@ class WorkerPresenceTest extends AgentPoolHarness {
 
   @Test
   void anOpenCircuitIsShownAndItsProfileReportedStalled() throws Exception {
-    Path agent = agent("fine", "exit 0");
-    // a command that cannot start is an infra failure: it counts for the planner's circuit
-    configure(
-        """
-        agent:
-          command: [/bin/sh, %s]
-        profiles:
-          planner:
-            command: [%s]
-        routing:
-          - label: plan
-            profile: planner
-        """
-            .formatted(agent, dir.resolve("no-such-agent")));
-    for (int i = 0; i < 3; i++) {
-      bead("Plan " + i, null, "plan");
-    }
-    startPool(3, "default", "planner");
+    startWithABrokenProfile(3);
 
     await()
         .atMost(WAIT)
@@ -128,16 +111,16 @@ class WorkerPresenceTest extends AgentPoolHarness {
             () -> {
               assertThat(coordinator.status().workers())
                   .singleElement()
-                  .satisfies(w -> assertThat(w.openCircuits()).containsExactly("planner"));
+                  .satisfies(w -> assertThat(w.openCircuits()).containsExactly("broken"));
               assertThat(coordinator.status().stalled())
                   .singleElement()
                   .satisfies(
                       s -> {
-                        assertThat(s.profile()).isEqualTo("planner");
+                        assertThat(s.profile()).isEqualTo("broken");
                         assertThat(s.beads()).isPositive();
                         assertThat(s.why())
                             .isEqualTo(
-                                "the agent circuit of profile planner is open on every worker"
+                                "the agent circuit of profile broken is open on every worker"
                                     + " that serves it");
                       });
             });
