@@ -83,22 +83,6 @@ public record WorkerSettings(
     return new Builder(broker, id, command);
   }
 
-  /** A builder that starts from these settings. */
-  public Builder toBuilder() {
-    return new Builder(broker, id, command)
-        .slots(slots)
-        .timeout(timeout)
-        .heartbeat(heartbeat)
-        .shutdownGrace(shutdownGrace)
-        .workDir(workDir)
-        .logRoot(logRoot)
-        .infraExitCodes(infraExitCodes)
-        .breakerOpenFor(breakerOpenFor)
-        .claimTimeout(claimTimeout)
-        .agents(agents)
-        .profiles(profiles);
-  }
-
   /**
    * Checks that every profile served has a command.
    *
