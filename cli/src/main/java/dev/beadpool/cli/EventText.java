@@ -38,6 +38,8 @@ final class EventText {
                   + runDetails(e)
                   + (e.detail() == null ? "" : ", " + e.detail()));
       case PoolEvent.CLAIMED -> lines.add(head + "claimed by " + e.worker() + " " + runDetails(e));
+      case PoolEvent.STALLED ->
+          lines.add(head + "run " + e.run() + " waits on its queue: " + e.detail());
       case PoolEvent.OUTPUT -> {
         if (e.lines() != null) {
           e.lines().forEach(l -> lines.add(OUTPUT_PREFIX + l));

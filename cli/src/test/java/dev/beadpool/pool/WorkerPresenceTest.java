@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.dispatch.PoolEvent;
+import dev.beadpool.dispatch.PoolEvents;
 import dev.beadpool.dispatch.StalledProfile;
 import dev.beadpool.dispatch.WorkerInfo;
 import dev.beadpool.store.RunState;
@@ -12,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +65,8 @@ class WorkerPresenceTest extends AgentPoolHarness {
     Bead plan = bead("Plan tasks for the feature", null, "plan");
     Bead task = bead("a task", null);
     startPool(3, "default");
+    List<PoolEvent> seen = new CopyOnWriteArrayList<>();
+    PoolEvents.Subscription watcher = coordinator.events().subscribe(Set.of(plan.id()), seen::add);
 
     awaitClosed(task.id());
     await()
@@ -71,6 +77,20 @@ class WorkerPresenceTest extends AgentPoolHarness {
                     .containsExactly(
                         new StalledProfile("planner", 1, "no live worker serves profile planner")));
     assertThat(runs(plan.id())).extracting(r -> r.state()).containsExactly(RunState.DISPATCHED);
+    // after a lease (5 s here) of it, the bead's watchers are told why it does not start
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(seen)
+                    .filteredOn(e -> e.type().equals(PoolEvent.STALLED))
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.profile()).isEqualTo("planner");
+                          assertThat(e.detail()).isEqualTo("no live worker serves profile planner");
+                        }));
+    watcher.close();
 
     startWorker("w-2", "planner");
 

@@ -415,7 +415,7 @@ public final class Coordinator implements AutoCloseable {
 
   /**
    * Says once, after {@code lease} of it, that a profile's beads wait for a worker that is not
-   * there; and when they move again.
+   * there (in the log, and to the beads' watchers); and in the log when they move again.
    */
   private void logStalls(Instant now) {
     List<StalledProfile> stalled = stalled(liveWorkers());
@@ -424,6 +424,11 @@ public final class Coordinator implements AutoCloseable {
       names.add(s.profile());
       Instant since = stalledSince.computeIfAbsent(s.profile(), p -> now);
       if (!now.isBefore(since.plus(settings.lease())) && stallsLogged.add(s.profile())) {
+        for (Run run : active.values()) {
+          if (run.state() == RunState.DISPATCHED && run.profile().equals(s.profile())) {
+            happened.add(PoolEvent.stalled(run, s.why(), now));
+          }
+        }
         log.warn(
             "{} bead(s) of profile {} waiting on {} for {}: {}",
             s.beads(),
@@ -1077,8 +1082,8 @@ public final class Coordinator implements AutoCloseable {
       }
       republish();
       pump();
-      flushOutbox();
       logStalls(now);
+      flushOutbox();
     } catch (Throwable t) {
       log.error("lease check failed; will try again", t);
     }

@@ -49,6 +49,12 @@ public record PoolEvent(
 
   public static final String CLOSED = "closed";
 
+  /**
+   * The run has waited a lease on its profile's queue and no live worker takes it ({@code detail}
+   * says why); it stays queued.
+   */
+  public static final String STALLED = "stalled";
+
   /** The bead failed for good: a failure bead (its id in {@code detail}) now blocks it. */
   public static final String FAILURE_BEAD = "failure-bead";
 
@@ -108,6 +114,11 @@ public record PoolEvent(
   /** A worker claimed the run: the bead is in progress. */
   public static PoolEvent claimed(Run run, Instant at) {
     return ofRun(CLAIMED, run, Statuses.IN_PROGRESS, null, null, at);
+  }
+
+  /** The run waits on its profile's queue with no live worker to take it, for {@code why}. */
+  public static PoolEvent stalled(Run run, String why, Instant at) {
+    return ofRun(STALLED, run, null, null, why, at);
   }
 
   /** Lines the run's agent printed. */
