@@ -17,10 +17,10 @@ import java.util.Map;
  * Sets up the worker's {@code bd} for one run and reads back what the agent did with it.
  *
  * <p>{@link #prepare} writes, under {@code runDir/bd/}: {@code context.json} (the bead and the
- * beads around it), an empty {@code ops.jsonl} and {@code bin/bd}, a shell script that starts
- * {@link BdShim} on this JVM. The worker puts {@code binDir} first on the agent's {@code PATH} and
- * adds {@link Prepared#environment()}; after the agent, {@link #readOperations} gives the
- * operations to send with the run's result.
+ * beads around it) and an empty {@code ops.jsonl}; its {@code binDir} holds {@code bd}, a shell
+ * script that starts {@link BdShim} on this JVM, written once per JVM. The worker puts {@code
+ * binDir} first on the agent's {@code PATH} and adds {@link Prepared#environment()}; after the
+ * agent, {@link #readOperations} gives the operations to send with the run's result.
  */
 public final class BdSupport {
   /** Path of {@code context.json}. */
@@ -39,24 +39,41 @@ public final class BdSupport {
   private BdSupport() {}
 
   /**
-   * Writes {@code runDir/bd/context.json}, creates an empty {@code runDir/bd/ops.jsonl} and {@code
-   * runDir/bd/bin/bd} (executable).
+   * Writes {@code runDir/bd/context.json} and creates an empty {@code runDir/bd/ops.jsonl}; the
+   * {@code bd} script is this JVM's ({@link #sharedBin}).
    *
    * @param actor who the agent's changes are attributed to (created_by, comment author)
    */
   public static Prepared prepare(Path runDir, DispatchMessage dispatch, String actor)
       throws IOException {
-    Path dir = runDir.toAbsolutePath().resolve("bd");
-    Path bin = dir.resolve("bin");
-    Files.createDirectories(bin);
+    Path dir = Files.createDirectories(runDir.toAbsolutePath().resolve("bd"));
     Path context = dir.resolve("context.json");
     BdContext.of(dispatch, actor).write(context);
     Path ops = dir.resolve("ops.jsonl");
     Files.write(ops, new byte[0]);
-    Path script = bin.resolve("bd");
-    Files.writeString(script, script(javaCommand(), classPath()), StandardCharsets.UTF_8);
-    makeExecutable(script);
-    return new Prepared(bin, context, ops, actor);
+    return new Prepared(sharedBin(), context, ops, actor);
+  }
+
+  /** The directory of the {@code bd} script, shared by every run of this JVM. */
+  private static Path sharedBin;
+
+  /**
+   * The directory holding the {@code bd} script: the same for every run of this JVM, since the
+   * script names only this JVM's java and class path (a run's files come in through its
+   * environment). Made on first use in a private temporary directory; made again if something
+   * removed it (a temp cleaner on a long-running worker).
+   */
+  static synchronized Path sharedBin() throws IOException {
+    if (sharedBin == null || !Files.isExecutable(sharedBin.resolve("bd"))) {
+      Path bin = Files.createTempDirectory("beadpool-bd-");
+      Path script = bin.resolve("bd");
+      Files.writeString(script, script(javaCommand(), classPath()), StandardCharsets.UTF_8);
+      makeExecutable(script);
+      script.toFile().deleteOnExit();
+      bin.toFile().deleteOnExit();
+      sharedBin = bin;
+    }
+    return sharedBin;
   }
 
   /**

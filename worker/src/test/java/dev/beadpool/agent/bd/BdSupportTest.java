@@ -25,7 +25,8 @@ class BdSupportTest {
     BdSupport.Prepared prepared =
         BdSupport.prepare(runDir, BdFixture.dispatch(BdFixture.BEAD), "agent-7");
 
-    assertThat(prepared.binDir()).isEqualTo(runDir.toAbsolutePath().resolve("bd/bin"));
+    assertThat(prepared.contextFile())
+        .isEqualTo(runDir.toAbsolutePath().resolve("bd/context.json"));
     JsonNode context = Json.parseOrNull(Files.readString(prepared.contextFile()));
     assertThat(context.fieldNames())
         .toIterable()
@@ -43,6 +44,27 @@ class BdSupportTest {
     assertThat(text).contains("exec '").contains(" dev.beadpool.agent.bd.BdShim \"$@\"\n");
     assertThat(text).contains("-XX:TieredStopAtLevel=1").contains("-XX:+UseSerialGC");
     assertThat(text).doesNotContain("Fix login").doesNotContain("bd-a1b2");
+  }
+
+  @Test
+  void everyRunSharesTheScriptAndOneRemovedIsMadeAgain(@TempDir Path otherRun) throws IOException {
+    BdSupport.Prepared first =
+        BdSupport.prepare(runDir, BdFixture.dispatch(BdFixture.BEAD), "agent-7");
+    BdSupport.Prepared second =
+        BdSupport.prepare(otherRun, BdFixture.dispatch(BdFixture.BEAD), "agent-8");
+
+    assertThat(second.binDir()).isEqualTo(first.binDir());
+    assertThat(second.contextFile()).isNotEqualTo(first.contextFile());
+    try (var listed = Files.list(first.binDir())) {
+      assertThat(listed).extracting(p -> p.getFileName().toString()).containsExactly("bd");
+    }
+
+    // a temp cleaner removed it under a long-running worker: the next run makes it again
+    Files.delete(first.binDir().resolve("bd"));
+    BdSupport.Prepared third =
+        BdSupport.prepare(otherRun, BdFixture.dispatch(BdFixture.BEAD), "agent-8");
+
+    assertThat(Files.isExecutable(third.binDir().resolve("bd"))).isTrue();
   }
 
   @Test
