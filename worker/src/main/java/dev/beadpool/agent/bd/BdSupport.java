@@ -66,11 +66,12 @@ public final class BdSupport {
   static synchronized Path sharedBin() throws IOException {
     if (sharedBin == null || !Files.isExecutable(sharedBin.resolve("bd"))) {
       Path bin = Files.createTempDirectory("beadpool-bd-");
+      // why this order: files registered later are deleted first, and a directory must be empty
+      bin.toFile().deleteOnExit();
       Path script = bin.resolve("bd");
+      script.toFile().deleteOnExit();
       Files.writeString(script, script(javaCommand(), classPath()), StandardCharsets.UTF_8);
       makeExecutable(script);
-      script.toFile().deleteOnExit();
-      bin.toFile().deleteOnExit();
       sharedBin = bin;
     }
     return sharedBin;
