@@ -8,6 +8,10 @@ import dev.beadpool.dispatch.PoolEvent;
 import dev.beadpool.dispatch.PoolEvents;
 import dev.beadpool.dispatch.StalledProfile;
 import dev.beadpool.dispatch.WorkerInfo;
+import dev.beadpool.protocol.Addresses;
+import dev.beadpool.protocol.Properties;
+import dev.beadpool.protocol.Wire;
+import dev.beadpool.protocol.WorkerPresence;
 import dev.beadpool.store.RunState;
 import dev.beadpool.worker.Worker;
 import java.nio.file.Path;
@@ -119,6 +123,39 @@ class WorkerPresenceTest extends AgentPoolHarness {
     // the harness's lease is 5 s: gone before it ran out, so by the worker's word, not silence
     assertThat(Duration.between(stopped, Instant.now())).isLessThan(Duration.ofSeconds(5));
     assertThat(coordinator.status().workers()).extracting(WorkerInfo::id).containsExactly("w-1");
+  }
+
+  @Test
+  void aWorkerThatFallsSilentIsDroppedAfterALease() throws Exception {
+    Path agent = agent("fine", "exit 0");
+    configure(TWO_PROFILES.formatted(agent, agent));
+    startPool(3, "default");
+    // a worker that announced itself once and then died without a word
+    try (jakarta.jms.Connection c = brokerSettings.connectionFactory(false).createConnection()) {
+      jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+      jakarta.jms.TextMessage m =
+          session.createTextMessage(
+              Wire.encode(WorkerPresence.of("ghost", List.of("planner"), 4, 0, List.of(), false)));
+      m.setStringProperty(Properties.TYPE, WorkerPresence.TYPE);
+      session.createProducer(session.createQueue(Addresses.HEARTBEATS)).send(m);
+    }
+
+    await()
+        .atMost(WAIT)
+        .until(() -> coordinator.status().workers().stream().anyMatch(w -> w.id().equals("ghost")));
+    assertThat(coordinator.status().workers())
+        .filteredOn(w -> w.id().equals("ghost"))
+        .singleElement()
+        .satisfies(w -> assertThat(w.profiles()).containsExactly("planner"));
+
+    // the harness's lease is 5 s; w-1 keeps announcing itself and stays
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(coordinator.status().workers())
+                    .extracting(WorkerInfo::id)
+                    .containsExactly("w-1"));
   }
 
   @Test

@@ -418,6 +418,19 @@ public final class Coordinator implements AutoCloseable {
    * there (in the log, and to the beads' watchers); and in the log when they move again.
    */
   private void logStalls(Instant now) {
+    Instant recent = now.minus(settings.lease());
+    for (java.util.Iterator<Map.Entry<String, Seen>> it = workersSeen.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<String, Seen> worker = it.next();
+      if (!worker.getValue().at().isAfter(recent)) {
+        // why drop it: workers come and go (scaled, restarted under new ids); none is kept forever
+        it.remove();
+        log.warn(
+            "worker {} not heard from for {}: dropped from the pool",
+            worker.getKey(),
+            dev.beadpool.config.Durations.format(settings.lease()));
+      }
+    }
     List<StalledProfile> stalled = stalled(liveWorkers());
     Set<String> names = new HashSet<>();
     for (StalledProfile s : stalled) {
