@@ -676,10 +676,15 @@ public final class Worker implements AutoCloseable {
   }
 
   private void beat() {
-    try {
-      if (!stopping) {
+    if (!stopping) {
+      try {
         announce();
+      } catch (Throwable t) {
+        // why apart: a presence lost costs a line in status; the leases below must still go
+        log.warn("worker={} presence not sent: {}", settings.id(), t.toString());
       }
+    }
+    try {
       for (Running r : running.values()) {
         synchronized (this) {
           if (heartbeatSession == null) {
