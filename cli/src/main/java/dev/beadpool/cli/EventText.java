@@ -70,7 +70,13 @@ final class EventText {
       return "is " + e.status();
     }
     return e.worker() == null
-        ? "is " + e.status() + ": run " + e.run() + " waits for a worker " + runDetails(e)
+        ? "is "
+            + e.status()
+            + ": run "
+            + e.run()
+            + " waits for a worker "
+            + runDetails(e)
+            + (e.detail() == null ? "" : ": " + e.detail())
         : "is " + e.status() + ": run " + e.run() + " on " + e.worker() + " " + runDetails(e);
   }
 

@@ -95,6 +95,11 @@ class WorkerPresenceTest extends AgentPoolHarness {
                           assertThat(e.detail()).isEqualTo("no live worker serves profile planner");
                         }));
     watcher.close();
+    // and a watcher that comes later learns it from the snapshot
+    PoolEvent now = coordinator.snapshot(plan.id());
+    assertThat(now.worker()).isNull();
+    assertThat(now.outcome()).as("not failed, only waiting").isNull();
+    assertThat(now.detail()).isEqualTo("no live worker serves profile planner");
 
     startWorker("w-2", "planner");
 

@@ -1164,7 +1164,17 @@ public final class Coordinator implements AutoCloseable {
     }
     Run run = active.get(beadId);
     String lastLine = run == null ? null : lastLines.get(run.run());
-    return PoolEvent.snapshot(beadId, bead.status(), run, lastLine, failureBead, clock.instant());
+    // why: a watcher that comes after the stalled event still learns why the run does not start
+    String stalled =
+        run == null || run.state() != RunState.DISPATCHED
+            ? null
+            : stalled(liveWorkers()).stream()
+                .filter(s -> s.profile().equals(run.profile()))
+                .map(StalledProfile::why)
+                .findFirst()
+                .orElse(null);
+    return PoolEvent.snapshot(
+        beadId, bead.status(), run, lastLine, failureBead, stalled, clock.instant());
   }
 
   /** What a ledger decision means for the run, as watchers see it. */

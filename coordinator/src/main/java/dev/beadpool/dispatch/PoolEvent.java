@@ -78,9 +78,18 @@ public record PoolEvent(
   /**
    * The bead now: its status, its run in flight if any (with the run's last output line), and
    * {@code failed} with the failure bead's id if one blocks it.
+   *
+   * @param stalled why no live worker takes the queued run, if none does: the {@code detail} when
+   *     no failure bead blocks the bead
    */
   public static PoolEvent snapshot(
-      String beadId, String status, Run inFlight, String lastLine, String failureBead, Instant at) {
+      String beadId,
+      String status,
+      Run inFlight,
+      String lastLine,
+      String failureBead,
+      String stalled,
+      Instant at) {
     List<String> lines = lastLine == null ? null : List.of(lastLine);
     String outcome = failureBead == null ? null : FAILED;
     if (inFlight == null) {
@@ -97,7 +106,7 @@ public record PoolEvent(
         inFlight.profile(),
         status,
         outcome,
-        failureBead,
+        failureBead == null ? stalled : failureBead,
         lines,
         time(at));
   }

@@ -126,12 +126,14 @@ class PoolEventsTest {
     Instant now = Instant.now();
     assertThat(PoolEvent.closed("a-1", now).terminal()).isTrue();
     assertThat(PoolEvent.status("a-1", "open", now).terminal()).isFalse();
-    assertThat(PoolEvent.snapshot("a-1", "closed", null, null, null, now).terminal()).isTrue();
-    assertThat(PoolEvent.snapshot("a-1", "closed", null, null, null, now).succeeded()).isTrue();
-    PoolEvent failed = PoolEvent.snapshot("a-1", "open", null, null, "a-9", now);
+    assertThat(PoolEvent.snapshot("a-1", "closed", null, null, null, null, now).terminal())
+        .isTrue();
+    assertThat(PoolEvent.snapshot("a-1", "closed", null, null, null, null, now).succeeded())
+        .isTrue();
+    PoolEvent failed = PoolEvent.snapshot("a-1", "open", null, null, "a-9", null, now);
     assertThat(failed.terminal()).isTrue();
     assertThat(failed.succeeded()).isFalse();
     assertThat(failed.outcome()).isEqualTo(PoolEvent.FAILED);
-    assertThat(PoolEvent.snapshot("a-1", "open", null, null, null, now).terminal()).isFalse();
+    assertThat(PoolEvent.snapshot("a-1", "open", null, null, null, null, now).terminal()).isFalse();
   }
 }
