@@ -75,7 +75,7 @@ final class LocalPool {
           .append("  no worker takes ")
           .append(p.profile())
           .append(" (")
-          .append(p.beads())
+          .append(p.beads() + p.held())
           .append(')');
     }
     return String.format(

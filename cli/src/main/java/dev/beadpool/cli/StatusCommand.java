@@ -54,9 +54,12 @@ final class StatusCommand extends BaseCommand {
             p ->
                 out()
                     .printf(
-                        "stalled: %d bead(s) of profile %s wait on their queue: %s%n",
+                        "stalled: %d bead(s) of profile %s wait on their queue%s: %s%n",
                         p.path("beads").asInt(),
                         p.path("profile").asText(),
+                        p.path("held").asInt() == 0
+                            ? ""
+                            : " (" + p.path("held").asInt() + " more held back)",
                         p.path("why").asText()));
     if (status.path("runs").isEmpty()) {
       out().println("no runs in flight");

@@ -53,15 +53,21 @@ abstract class AgentPoolHarness extends PoolFixture {
   }
 
   void startPool(int maxAttempts, String... profiles) throws Exception {
-    coordinator =
-        new Coordinator(
-            store,
-            CoordinatorSettings.defaults(brokerSettings)
-                .withMaxAttempts(maxAttempts)
-                .withLease(Duration.ofSeconds(5), Duration.ofMillis(100))
-                .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(100), 0))
-                .withAgents(agents),
-            Clock.systemUTC());
+    startPool(coordinatorSettings(maxAttempts), profiles);
+  }
+
+  /** The pool tests' coordinator: a 5 s lease, quick retries, the profiles of beadpool.yaml. */
+  CoordinatorSettings coordinatorSettings(int maxAttempts) {
+    return CoordinatorSettings.defaults(brokerSettings)
+        .withMaxAttempts(maxAttempts)
+        .withLease(Duration.ofSeconds(5), Duration.ofMillis(100))
+        .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(100), 0))
+        .withAgents(agents);
+  }
+
+  /** Starts the coordinator, then worker w-1 serving {@code profiles} (none: all). */
+  void startPool(CoordinatorSettings settings, String... profiles) throws Exception {
+    coordinator = new Coordinator(store, settings, Clock.systemUTC());
     coordinator.start();
     startWorker("w-1", profiles);
   }

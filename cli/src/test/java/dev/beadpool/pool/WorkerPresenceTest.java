@@ -79,7 +79,8 @@ class WorkerPresenceTest extends AgentPoolHarness {
             () ->
                 assertThat(coordinator.status().stalled())
                     .containsExactly(
-                        new StalledProfile("planner", 1, "no live worker serves profile planner")));
+                        new StalledProfile(
+                            "planner", 1, 0, "no live worker serves profile planner")));
     assertThat(runs(plan.id())).extracting(r -> r.state()).containsExactly(RunState.DISPATCHED);
     // after a lease (5 s here) of it, the bead's watchers are told why it does not start
     await()
@@ -106,6 +107,33 @@ class WorkerPresenceTest extends AgentPoolHarness {
     awaitClosed(plan.id());
     assertThat(coordinator.status().stalled()).isEmpty();
     assertThat(coordinator.status().workers()).extracting(WorkerInfo::id).contains("w-1", "w-2");
+  }
+
+  @Test
+  void aProfileNoWorkerServesTakesOnePlaceNotThePoolsWholeMaxInFlight() throws Exception {
+    Path agent = agent("fine", "exit 0");
+    configure(TWO_PROFILES.formatted(agent, agent));
+    // the planning beads come first in dispatch order: without a limit they would fill both places
+    List<Bead> plans = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      plans.add(bead("Plan " + i, null, "plan"));
+    }
+    List<Bead> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      tasks.add(bead("task " + i, null));
+    }
+    startPool(coordinatorSettings(3).withMaxInFlight(2), "default");
+
+    tasks.forEach(t -> awaitClosed(t.id()));
+    assertThat(coordinator.status().stalled())
+        .containsExactly(
+            new StalledProfile("planner", 1, 3, "no live worker serves profile planner"));
+    assertThat(plans).allSatisfy(p -> assertThat(store.get(p.id()).isClosed()).isFalse());
+
+    startWorker("w-2", "planner");
+
+    plans.forEach(p -> awaitClosed(p.id()));
+    assertThat(coordinator.status().stalled()).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.beadpool.dispatch;
 
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.IssueTypes;
+import dev.beadpool.config.AgentConfig;
 import dev.beadpool.graph.BeadState;
 import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.graph.SortPolicy;
@@ -390,6 +391,13 @@ public final class Coordinator implements AutoCloseable {
         queued.merge(run.profile(), 1, Integer::sum);
       }
     }
+    Map<String, Integer> held = new HashMap<>();
+    waitingProfiles.forEach(
+        (id, profile) -> {
+          if (profile != null && waitingIds.contains(id)) {
+            held.merge(profile, 1, Integer::sum);
+          }
+        });
     List<StalledProfile> stalled = new ArrayList<>();
     queued.forEach(
         (profile, beads) -> {
@@ -401,6 +409,7 @@ public final class Coordinator implements AutoCloseable {
                 new StalledProfile(
                     profile,
                     beads,
+                    held.getOrDefault(profile, 0),
                     workers.isEmpty()
                         ? "no worker heard from"
                         : served
@@ -665,12 +674,22 @@ public final class Coordinator implements AutoCloseable {
     if (presence.leaving()) {
       workersSeen.remove(presence.worker());
       log.info("worker {} left the pool", presence.worker());
-    } else if (workersSeen.put(presence.worker(), new Seen(presence, clock.instant())) == null) {
-      log.info(
-          "worker {} joined the pool: profiles {}, {} slots",
-          presence.worker(),
-          String.join(",", presence.profiles()),
-          presence.slots());
+    } else {
+      Seen before = workersSeen.put(presence.worker(), new Seen(presence, clock.instant()));
+      if (before == null
+          || before.presence() == null
+          || !before.presence().profiles().equals(presence.profiles())) {
+        log.info(
+            "worker {} joined the pool: profiles {}, {} slots",
+            presence.worker(),
+            String.join(",", presence.profiles()),
+            presence.slots());
+        if (started && !stopped) {
+          // why now: beads held back for a profile nobody served can go to this worker
+          pump();
+          flushOutbox();
+        }
+      }
     }
   }
 
@@ -855,10 +874,13 @@ public final class Coordinator implements AutoCloseable {
 
   /**
    * Dispatches waiting beads, best first, while there is room under max-in-flight; a bead whose
-   * profile is at its own limit waits and the next one goes.
+   * profile is at its own limit waits and the next one goes. A profile no live worker serves gets
+   * one run on its queue, not more: the others wait here, so a profile without workers cannot take
+   * the whole pool's max-in-flight.
    */
   private void pump() {
-    if (!settings.agents().hasProfileLimits()) {
+    Set<String> unserved = unservedProfiles();
+    if (!settings.agents().hasProfileLimits() && unserved.isEmpty()) {
       while (active.size() < settings.maxInFlight() && !waiting.isEmpty()) {
         BeadState next = waiting.pollFirst();
         waitingIds.remove(next.id());
@@ -877,7 +899,7 @@ public final class Coordinator implements AutoCloseable {
       String id = it.next().id();
       String profile = waitingProfiles.computeIfAbsent(id, this::route);
       if (profile != null) {
-        int limit = settings.agents().maxInFlight(profile);
+        int limit = unserved.contains(profile) ? 1 : settings.agents().maxInFlight(profile);
         if (limit > 0 && inFlight.getOrDefault(profile, 0) >= limit) {
           continue;
         }
@@ -890,6 +912,26 @@ public final class Coordinator implements AutoCloseable {
         dispatch(id, 0);
       }
     }
+  }
+
+  /**
+   * The profiles of beadpool.yaml that no live worker has said it serves (all of them until the
+   * first worker announces itself); none without profiles in beadpool.yaml, where every worker
+   * serves the default profile.
+   */
+  private Set<String> unservedProfiles() {
+    if (settings.agents().profiles().isEmpty()) {
+      return Set.of();
+    }
+    Set<String> unserved = new HashSet<>(settings.agents().profiles().keySet());
+    unserved.add(AgentConfig.DEFAULT_PROFILE);
+    Instant recent = clock.instant().minus(settings.lease());
+    for (Seen seen : workersSeen.values()) {
+      if (seen.presence() != null && seen.at().isAfter(recent)) {
+        seen.presence().profiles().forEach(unserved::remove);
+      }
+    }
+    return unserved;
   }
 
   /** The profile a bead's next run goes to, or null if the bead is gone. */
