@@ -101,8 +101,9 @@ public final class Coordinator implements AutoCloseable {
   private final Set<String> waitingIds = new HashSet<>();
 
   /**
-   * The profile of each waiting bead, routed once while it waits (with per-profile limits only): a
-   * pump then skips the beads of full profiles without reading the store.
+   * The profile of each waiting bead, routed once while it waits (only while some profile has a
+   * limit: its own max-in-flight, or no live worker): a pump then skips the beads of full profiles
+   * without reading the store.
    */
   private final Map<String, String> waitingProfiles = new HashMap<>();
 
