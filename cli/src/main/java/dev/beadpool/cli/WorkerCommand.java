@@ -1,6 +1,8 @@
 package dev.beadpool.cli;
 
+import dev.beadpool.config.Durations;
 import dev.beadpool.worker.Worker;
+import dev.beadpool.worker.WorkerSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine.Command;
@@ -21,11 +23,8 @@ final class WorkerCommand extends BaseCommand {
   @Override
   public Integer call() throws Exception {
     try (Services services = new Services()) {
-      Worker worker =
-          services.add(
-              new Worker(
-                  options.settings(broker.settings(), Path.of("").toAbsolutePath()),
-                  Clock.systemUTC()));
+      WorkerSettings settings = options.settings(broker.settings(), Path.of("").toAbsolutePath());
+      Worker worker = services.add(new Worker(settings, Clock.systemUTC()));
       worker.start();
       // why: stopped after the worker's slots are told (services stop in reverse), so the user sees
       // it
@@ -34,10 +33,13 @@ final class WorkerCommand extends BaseCommand {
             err()
                 .printf(
                     "worker stopping: %d agent(s) running get %s to finish, then are released%n",
-                    worker.runningCount(), options.grace);
+                    worker.runningCount(), Durations.format(settings.shutdownGrace()));
             err().flush();
           });
-      err().println("worker running with broker " + broker.url + " (Ctrl-C to stop)");
+      err()
+          .printf(
+              "worker %s running with broker %s: profiles %s, %d slots (Ctrl-C to stop)%n",
+              settings.id(), broker.url, String.join(",", settings.profiles()), settings.slots());
       err().flush();
       services.awaitShutdown();
     }

@@ -312,6 +312,10 @@ class ClusterIT {
 
     first.destroy(); // SIGTERM
     assertThat(first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // what the user saw: the worker, what it serves, and the grace its running agent got
+    assertThat(Files.readString(dir.resolve("w-1.log")))
+        .contains("worker w-1 running with broker " + broker + ": profiles default, 2 slots")
+        .contains("worker stopping: 1 agent(s) running get 1s to finish, then are released");
     startWorker(broker, "w-2", agentCommand);
 
     try (BeadStore store = BeadStore.open(db, Clock.systemUTC())) {
