@@ -67,7 +67,7 @@ final class EventText {
       return failed(e.detail());
     }
     if (e.run() == 0) {
-      return "is " + e.status();
+      return "is " + e.status() + (e.detail() == null ? "" : ": " + e.detail());
     }
     return e.worker() == null
         ? "is "

@@ -128,6 +128,14 @@ class WorkerPresenceTest extends AgentPoolHarness {
         .containsExactly(
             new StalledProfile("planner", 1, 3, "no live worker serves profile planner"));
     assertThat(plans).allSatisfy(p -> assertThat(store.get(p.id()).isClosed()).isFalse());
+    // a watcher of a held bead learns why it does not start
+    assertThat(plans)
+        .extracting(p -> coordinator.snapshot(p.id()).detail())
+        .containsOnly(
+            "no live worker serves profile planner",
+            "held back: no live worker serves profile planner")
+        .filteredOn(d -> d.startsWith("held back"))
+        .hasSize(3);
 
     startWorker("w-2", "planner");
 

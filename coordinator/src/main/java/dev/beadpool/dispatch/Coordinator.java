@@ -1208,14 +1208,20 @@ public final class Coordinator implements AutoCloseable {
     Run run = active.get(beadId);
     String lastLine = run == null ? null : lastLines.get(run.run());
     // why: a watcher that comes after the stalled event still learns why the run does not start
-    String stalled =
-        run == null || run.state() != RunState.DISPATCHED
-            ? null
-            : stalled(liveWorkers()).stream()
-                .filter(s -> s.profile().equals(run.profile()))
-                .map(StalledProfile::why)
-                .findFirst()
-                .orElse(null);
+    String stalled = null;
+    if (run != null && run.state() == RunState.DISPATCHED) {
+      stalled =
+          stalled(liveWorkers()).stream()
+              .filter(s -> s.profile().equals(run.profile()))
+              .map(StalledProfile::why)
+              .findFirst()
+              .orElse(null);
+    } else if (run == null && waitingIds.contains(beadId)) {
+      String profile = waitingProfiles.get(beadId);
+      if (profile != null && unservedProfiles().contains(profile)) {
+        stalled = "held back: no live worker serves profile " + profile;
+      }
+    }
     return PoolEvent.snapshot(
         beadId, bead.status(), run, lastLine, failureBead, stalled, clock.instant());
   }

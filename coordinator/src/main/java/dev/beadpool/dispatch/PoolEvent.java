@@ -79,8 +79,8 @@ public record PoolEvent(
    * The bead now: its status, its run in flight if any (with the run's last output line), and
    * {@code failed} with the failure bead's id if one blocks it.
    *
-   * @param stalled why no live worker takes the queued run, if none does: the {@code detail} when
-   *     no failure bead blocks the bead
+   * @param stalled why no live worker takes the queued run, or why the ready bead is held back, if
+   *     so: the {@code detail} when no failure bead blocks the bead
    */
   public static PoolEvent snapshot(
       String beadId,
@@ -92,9 +92,10 @@ public record PoolEvent(
       Instant at) {
     List<String> lines = lastLine == null ? null : List.of(lastLine);
     String outcome = failureBead == null ? null : FAILED;
+    String detail = failureBead == null ? stalled : failureBead;
     if (inFlight == null) {
       return new PoolEvent(
-          SNAPSHOT, beadId, 0, 0, 0, null, null, status, outcome, failureBead, lines, time(at));
+          SNAPSHOT, beadId, 0, 0, 0, null, null, status, outcome, detail, lines, time(at));
     }
     return new PoolEvent(
         SNAPSHOT,
@@ -106,7 +107,7 @@ public record PoolEvent(
         inFlight.profile(),
         status,
         outcome,
-        failureBead == null ? stalled : failureBead,
+        detail,
         lines,
         time(at));
   }
