@@ -86,9 +86,8 @@ final class CoordinatorClient {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw new CliException(
-          "the coordinator at " + base + " does not answer (" + e.getMessage() + ")",
-          ExitCodes.USAGE);
+      throw new Unavailable(
+          "the coordinator at " + base + " does not answer (" + e.getMessage() + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException("interrupted", ExitCodes.USAGE);
@@ -102,13 +101,22 @@ final class CoordinatorClient {
       }
       JsonNode answer = Json.parseOrNull(body);
       String error = answer == null ? body : answer.path("error").asText(body);
-      throw new CliException(
-          response.statusCode() == 404
-              ? error
-              : "coordinator " + base + " answered " + response.statusCode() + ": " + error,
-          ExitCodes.USAGE);
+      if (response.statusCode() == 404) {
+        throw new CliException(error, ExitCodes.USAGE);
+      }
+      throw new Unavailable(
+          "coordinator " + base + " answered " + response.statusCode() + ": " + error);
     }
     return new EventStream(response.body(), base.toString());
+  }
+
+  /** No coordinator answers now (none running, not reachable, too busy): it may later. */
+  static final class Unavailable extends CliException {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String message) {
+      super(message, ExitCodes.USAGE);
+    }
   }
 
   JsonNode post(String endpoint, ObjectNode body) {

@@ -38,7 +38,7 @@ final class EventStream implements AutoCloseable {
   /**
    * The next event, waiting for it as long as it takes.
    *
-   * @throws CliException (exit 2) if the stream ends or breaks: the coordinator stopped
+   * @throws Lost (exit 2) if the stream ends or breaks: the coordinator stopped
    */
   Received next() {
     StringBuilder data = new StringBuilder();
@@ -68,14 +68,30 @@ final class EventStream implements AutoCloseable {
     throw lost("the stream ended");
   }
 
-  private CliException lost(String why) {
-    return new CliException(
-        "lost the event stream of the coordinator at "
-            + url
-            + " ("
-            + why
-            + "); did it stop? Run the command again to go on",
-        ExitCodes.USAGE);
+  private Lost lost(String why) {
+    return new Lost(
+        "lost the event stream of the coordinator at " + url + " (" + why + ")",
+        "; did it stop? Run the command again to go on");
+  }
+
+  /** The stream ended or broke: the coordinator (or its API) went away. */
+  static final class Lost extends CliException {
+    private static final long serialVersionUID = 1L;
+    private final String what;
+
+    /**
+     * @param what what happened
+     * @param advice what to do about it, appended to the message
+     */
+    Lost(String what, String advice) {
+      super(what + advice, ExitCodes.USAGE);
+      this.what = what;
+    }
+
+    /** What happened, without the advice. */
+    String what() {
+      return what;
+    }
   }
 
   @Override

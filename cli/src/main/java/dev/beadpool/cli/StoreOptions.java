@@ -42,14 +42,13 @@ final class StoreOptions {
     return coordinator()
         .orElseThrow(
             () ->
-                new CliException(
+                new CoordinatorClient.Unavailable(
                     "no coordinator is running for "
                         + path()
                         + ": `beadpool "
                         + command
                         + "` needs one (start it with `beadpool coordinator` or `beadpool up`,"
-                        + " or pass --server URL)",
-                    ExitCodes.USAGE));
+                        + " or pass --server URL)"));
   }
 
   Path path() {

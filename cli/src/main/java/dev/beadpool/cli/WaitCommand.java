@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Block until every bead given is closed or has failed for good (a failure bead",
       "blocks it), asking the running coordinator. Prints nothing but a one-line",
-      "summary on stderr: for scripts and CI.",
+      "summary on stderr (and a line if it has to find the coordinator again): for",
+      "scripts and CI.",
       "",
       "Examples:",
       "  beadpool wait demo-a.1 demo-a.2 && beadpool export .beads/issues.jsonl",
@@ -30,10 +31,12 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Exit codes: 0 all closed, 1 any failed for good, 2 no coordinator is running, no",
-      "such bead, or the coordinator went away, 3 --timeout ran out first."
+      "such bead, or the coordinator went away and did not come back within --reconnect,",
+      "3 --timeout ran out first."
     })
 final class WaitCommand extends BaseCommand {
   @Mixin StoreOptions store;
+  @Mixin ReconnectOption reconnect;
 
   @Parameters(paramLabel = "ID", arity = "1..*", description = "The beads to wait for.")
   List<String> ids;
@@ -48,9 +51,9 @@ final class WaitCommand extends BaseCommand {
   @Override
   public Integer call() throws InterruptedException {
     List<String> beads = new ArrayList<>(new LinkedHashSet<>(ids));
-    CoordinatorClient coordinator = store.liveCoordinator("wait");
     Map<String, PoolEvent> ended = new LinkedHashMap<>();
-    EventStream events = coordinator.events(beads);
+    ResumingEvents events =
+        new ResumingEvents(() -> store.liveCoordinator("wait"), beads, reconnect.reconnect, err());
     // why: reading blocks until the next event; a thread of its own lets --timeout cut it short
     CompletableFuture<Void> done = new CompletableFuture<>();
     Thread reader =

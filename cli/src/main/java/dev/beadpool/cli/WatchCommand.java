@@ -22,18 +22,21 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Exit codes: 0 the bead is closed, 1 it failed for good, 2 no coordinator is",
-      "running, no such bead, or the coordinator went away."
+      "running, no such bead, or the coordinator went away and did not come back",
+      "within --reconnect."
     })
 final class WatchCommand extends BaseCommand {
   @Mixin StoreOptions store;
+  @Mixin ReconnectOption reconnect;
 
   @Parameters(paramLabel = "ID", description = "The bead to watch.")
   String id;
 
   @Override
   public Integer call() {
-    CoordinatorClient coordinator = store.liveCoordinator("watch");
-    try (EventStream events = coordinator.events(List.of(id))) {
+    try (ResumingEvents events =
+        new ResumingEvents(
+            () -> store.liveCoordinator("watch"), List.of(id), reconnect.reconnect, err())) {
       while (true) {
         EventStream.Received received = events.next();
         PoolEvent event = received.event();

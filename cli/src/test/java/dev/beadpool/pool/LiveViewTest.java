@@ -488,17 +488,62 @@ class LiveViewTest {
   }
 
   @Test
-  void aStreamEndsWhenTheApiCloses() throws Exception {
+  void withoutReconnectAStreamEndsWhenTheApiCloses() throws Exception {
     Bead gate = gate();
     Bead work = bead("work", gate.id());
-    CompletableFuture<Result> watch = cliOnceSubscribed("watch", work.id());
+    CompletableFuture<Result> watch = cliOnceSubscribed("watch", work.id(), "--reconnect", "0");
 
     api.close();
 
     Result r = watch.get(60, TimeUnit.SECONDS);
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("lost the event stream");
+    assertThat(r.err()).contains("lost the event stream").contains("Run the command again");
     assertThat(coordinator.events().subscribers()).isZero();
+    api = CoordinatorApi.start(coordinator, db, "127.0.0.1", 0);
+  }
+
+  @Test
+  void watchAndWaitFindTheCoordinatorAgainWhenItComesBack() throws Exception {
+    Bead gate = gate();
+    Bead work = bead("work", gate.id());
+    CompletableFuture<Result> watch = cliOnceSubscribed("watch", work.id());
+    CompletableFuture<Result> waiting = cliOnceSubscribed("wait", work.id());
+
+    // the coordinator's API goes away (as in a restart) and comes back on another port
+    api.close();
+    await().atMost(WAIT).until(() -> coordinator.events().subscribers() == 0);
+    assertThat(watch).isNotDone();
+    assertThat(waiting).isNotDone();
+    api = CoordinatorApi.start(coordinator, db, "127.0.0.1", 0);
+    await().atMost(WAIT).until(() -> coordinator.events().subscribers() == 2);
+    coordinator.close(gate.id(), "approved", "human");
+
+    Result watched = watch.get(60, TimeUnit.SECONDS);
+    assertThat(watched.exit()).as(watched.err()).isZero();
+    assertThat(watched.err())
+        .contains("lost the event stream")
+        .contains("looking for the coordinator again for up to 2m")
+        .contains("events resumed");
+    assertThat(watched.out()).contains(work.id() + " closed");
+    Result waited = waiting.get(60, TimeUnit.SECONDS);
+    assertThat(waited.exit()).as(waited.err()).isZero();
+    assertThat(waited.err()).contains("events resumed").endsWith(work.id() + " is closed\n");
+  }
+
+  @Test
+  void aCoordinatorThatDoesNotComeBackEndsTheWaitAfterReconnect() throws Exception {
+    Bead gate = gate();
+    Bead work = bead("work", gate.id());
+    CompletableFuture<Result> waiting = cliOnceSubscribed("wait", work.id(), "--reconnect", "1s");
+
+    api.close();
+
+    Result r = waiting.get(60, TimeUnit.SECONDS);
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("looking for the coordinator again for up to 1s")
+        .contains("no coordinator came back within 1s")
+        .contains("no coordinator is running");
     api = CoordinatorApi.start(coordinator, db, "127.0.0.1", 0);
   }
 }

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Durations as users write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h} or ISO-8601.
+ * Durations as users write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 0} or
+ * ISO-8601.
  */
 public final class Durations {
   private Durations() {}
@@ -26,6 +27,9 @@ public final class Durations {
   public static Duration parse(String value) {
     String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
     try {
+      if (v.equals("0")) {
+        return Duration.ZERO;
+      }
       if (v.startsWith("pt")) {
         return Duration.parse(v.toUpperCase(Locale.ROOT));
       }

@@ -10,7 +10,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class DurationsTest {
   @ParameterizedTest
-  @CsvSource({"500ms,PT0.5S", "30s,PT30S", "5m,PT5M", "2h,PT2H", "PT1H30M,PT1H30M", " 45S ,PT45S"})
+  @CsvSource({
+    "500ms,PT0.5S",
+    "30s,PT30S",
+    "5m,PT5M",
+    "2h,PT2H",
+    "PT1H30M,PT1H30M",
+    " 45S ,PT45S",
+    "0,PT0S",
+    "0s,PT0S"
+  })
   void parsesWhatUsersWrite(String written, String iso) {
     assertThat(Durations.parse(written)).isEqualTo(Duration.parse(iso));
   }
