@@ -26,6 +26,10 @@ public final class Durations {
    */
   public static Duration parse(String value) {
     String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    if (v.startsWith("-") || v.startsWith("pt-")) {
+      throw new IllegalArgumentException(
+          "'" + value + "' is negative: a duration is 0 or more (500ms, 30s, 5m or 2h)");
+    }
     try {
       if (v.equals("0")) {
         return Duration.ZERO;

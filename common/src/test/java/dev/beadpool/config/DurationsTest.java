@@ -49,5 +49,8 @@ class DurationsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("'soon' is not a duration (use 500ms, 30s, 5m or 2h)");
     assertThatThrownBy(() -> Durations.parse(null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Durations.parse("-5s"))
+        .hasMessage("'-5s' is negative: a duration is 0 or more (500ms, 30s, 5m or 2h)");
+    assertThatThrownBy(() -> Durations.parse("PT-5S")).hasMessageContaining("is negative");
   }
 }
