@@ -318,6 +318,16 @@ class ClusterIT {
         .contains("worker stopping: 1 agent(s) running get 1s to finish, then are released");
     startWorker(broker, "w-2", agentCommand);
 
+    // the stopped worker said it was leaving: gone from the pool long before its 5 minute lease
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              Cli.Result status = Cli.raw("status", "--json", "--db", db.toString());
+              assertThat(status.exit()).as(status.err()).isZero();
+              assertThat(status.json().path("workers").findValuesAsText("id"))
+                  .containsExactly("w-2");
+            });
     try (BeadStore store = BeadStore.open(db, Clock.systemUTC())) {
       // well inside the 5 minute lease: the bead was released, not expired
       await().atMost(Duration.ofSeconds(60)).until(() -> store.get("term-1").isClosed());
