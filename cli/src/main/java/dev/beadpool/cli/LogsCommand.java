@@ -34,10 +34,11 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Exit codes: 0 printed, 1 no such bead or run, 2 --follow without a running",
-      "coordinator."
+      "coordinator, or it went away and did not come back within --reconnect."
     })
 final class LogsCommand extends BaseCommand {
   @Mixin StoreOptions store;
+  @Mixin ReconnectOption reconnect;
 
   @Parameters(paramLabel = "ID", description = "The bead.")
   String id;
@@ -52,7 +53,10 @@ final class LogsCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    CoordinatorClient coordinator = follow ? store.liveCoordinator("logs --follow") : null;
+    if (follow) {
+      // why: without a coordinator to follow, say so before printing anything
+      store.liveCoordinator("logs --follow");
+    }
     Optional<Run> chosen = chosenRun();
     if (chosen.isEmpty()) {
       if (!follow) {
@@ -60,7 +64,7 @@ final class LogsCommand extends BaseCommand {
         out().flush();
         return ExitCodes.OK;
       }
-      return follow(coordinator, 0);
+      return follow(0);
     }
     Run run = chosen.get();
     if (!run.state().inFlight()) {
@@ -84,7 +88,7 @@ final class LogsCommand extends BaseCommand {
       err().flush();
       return ExitCodes.OK;
     }
-    return follow(coordinator, run.run());
+    return follow(run.run());
   }
 
   private Optional<Run> chosenRun() {
@@ -179,24 +183,37 @@ final class LogsCommand extends BaseCommand {
    * Streams the output of run {@code number} (0: the bead's next run) until it ends. If it ended
    * before the stream started, prints it from the store instead.
    */
-  private int follow(CoordinatorClient coordinator, long number) {
+  private int follow(long number) {
     long following = number;
-    try (EventStream events = coordinator.events(List.of(id))) {
+    int resumes = 0;
+    try (ResumingEvents events =
+        new ResumingEvents(
+            () -> store.liveCoordinator("logs --follow"),
+            List.of(id),
+            reconnect.reconnect,
+            err())) {
       while (true) {
         EventStream.Received received = events.next();
         PoolEvent e = received.event();
         if (!id.equals(e.beadId())) {
           continue;
         }
+        boolean resumed = events.resumes() > resumes;
+        resumes = events.resumes();
         switch (e.type()) {
           case PoolEvent.SNAPSHOT -> {
             if (following != 0 && e.run() != following) {
-              // why: it ended between reading the store and subscribing; the store has it all now
+              // why: it ended between reading the store and subscribing (or while the stream was
+              // lost); the store has it all now
               chosenRunNumbered(following).ifPresent(this::print);
               return ExitCodes.OK;
             }
             following = e.run();
-            if (e.lines() != null && following != 0) {
+            if (resumed) {
+              // why: the snapshot's line may be one already shown; what came meanwhile is missed
+              err().println("(output written while the stream was lost is in the run's log)");
+              err().flush();
+            } else if (e.lines() != null && following != 0) {
               emit(received, e.lines());
             }
           }

@@ -22,6 +22,7 @@ final class ResumingEvents implements AutoCloseable {
   private final PrintWriter err;
   private volatile EventStream stream;
   private volatile boolean closed;
+  private volatile int resumes;
 
   /**
    * Opens the stream: with no coordinator now, fails at once (exit 2).
@@ -74,6 +75,7 @@ final class ResumingEvents implements AutoCloseable {
     while (!closed && System.nanoTime() < deadline) {
       try {
         EventStream resumed = coordinator.get().events(beads);
+        resumes++;
         err.println("beadpool: events resumed");
         err.flush();
         return resumed;
@@ -93,6 +95,11 @@ final class ResumingEvents implements AutoCloseable {
             + " after the event stream was lost"
             + (last == null ? "" : " (last: " + last.getMessage() + ")"),
         "; run the command again once it runs");
+  }
+
+  /** How many times the stream was lost and opened again: each time, a snapshot comes first. */
+  int resumes() {
+    return resumes;
   }
 
   @Override

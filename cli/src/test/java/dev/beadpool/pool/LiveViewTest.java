@@ -467,6 +467,49 @@ class LiveViewTest {
   }
 
   @Test
+  void logsFollowGoesOnWithTheSameRunWhenTheCoordinatorComesBack() throws Exception {
+    Bead blocked = bead("block until released");
+    await().atMost(WAIT).until(() -> !coordinator.running().isEmpty());
+    long run = coordinator.running().get(0).run();
+    // the command's output as it comes, to know what it has shown before the API goes away
+    StringWriter shown = new StringWriter();
+    StringWriter told = new StringWriter();
+    CommandLine command = BeadpoolCommand.commandLine();
+    command.setOut(new PrintWriter(shown, true));
+    command.setErr(new PrintWriter(told, true));
+    CompletableFuture<Result> follow =
+        CompletableFuture.supplyAsync(
+            () ->
+                new Result(
+                    command.execute("logs", blocked.id(), "--follow", "--db", db.toString()),
+                    shown.toString(),
+                    told.toString()));
+    await().atMost(WAIT).until(() -> coordinator.events().subscribers() == 1);
+    coordinator.recordOutput(blocked.id(), run, List.of("before the restart"));
+    await().atMost(WAIT).until(() -> shown.toString().contains("before the restart"));
+
+    api.close();
+    await().atMost(WAIT).until(() -> coordinator.events().subscribers() == 0);
+    coordinator.recordOutput(blocked.id(), run, List.of("while nobody listened"));
+    api = CoordinatorApi.start(coordinator, db, "127.0.0.1", 0);
+    await().atMost(WAIT).until(() -> coordinator.events().subscribers() == 1);
+    coordinator.recordOutput(blocked.id(), run, List.of("after the restart"));
+    Files.writeString(release, "go");
+
+    Result r = follow.get(60, TimeUnit.SECONDS);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .containsSubsequence("before the restart\n", "after the restart\n")
+        .doesNotContain("while nobody listened")
+        .endsWith("done with " + blocked.id() + "\n");
+    assertThat(r.out().lines().filter("before the restart"::equals)).hasSize(1);
+    assertThat(r.err())
+        .contains("events resumed")
+        .contains("(output written while the stream was lost is in the run's log)")
+        .contains("run " + run + " ended: done");
+  }
+
+  @Test
   void theLiveCommandsNeedACoordinator() throws Exception {
     api.close();
     Bead work = bead("work");
