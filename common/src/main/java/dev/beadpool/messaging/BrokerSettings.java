@@ -28,6 +28,13 @@ public record BrokerSettings(String url, String user, String password) {
     if (url.isBlank()) {
       throw new IllegalArgumentException("broker url must not be empty");
     }
+    // why: the url is printed and logged; the password has one place, the environment
+    if (url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]password=.*")) {
+      throw new IllegalArgumentException(
+          "the broker url carries a password: remove it from the url and set "
+              + PASSWORD_ENV
+              + " instead (the url is printed and logged, the password never is)");
+    }
   }
 
   public static BrokerSettings anonymous(String url) {

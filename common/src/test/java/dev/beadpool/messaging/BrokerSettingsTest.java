@@ -1,0 +1,37 @@
+package dev.beadpool.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BrokerSettingsTest {
+  @Test
+  void thePasswordNeverAppearsInToString() {
+    BrokerSettings settings = new BrokerSettings("tcp://broker:61616", "beadpool", "hunter2");
+
+    assertThat(settings.toString()).contains("beadpool").doesNotContain("hunter2");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "tcp://broker:61616?password=hunter2",
+        "tcp://broker:61616?user=beadpool&password=hunter2",
+        "tcp://broker:61616?user=beadpool;PASSWORD=hunter2"
+      })
+  void aPasswordInTheUrlIsRefusedWithoutRepeatingIt(String url) {
+    assertThatThrownBy(() -> BrokerSettings.anonymous(url))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("BEADPOOL_BROKER_PASSWORD")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void otherUrlParametersAreKept() {
+    assertThat(BrokerSettings.anonymous("tcp://broker:61616?sslEnabled=true&user=beadpool").url())
+        .isEqualTo("tcp://broker:61616?sslEnabled=true&user=beadpool");
+  }
+}
