@@ -2,6 +2,7 @@ package dev.beadpool.cli;
 
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.IssueTypes;
+import dev.beadpool.bead.TerminalText;
 import dev.beadpool.config.AgentConfig;
 import dev.beadpool.dispatch.Backoff;
 import dev.beadpool.dispatch.CoordinatorSettings;
@@ -131,7 +132,7 @@ final class DemoCommand extends BaseCommand {
         closed,
         failures.size(),
         failures.size() == 1 ? "" : "s");
-    failures.forEach(f -> out.println("  " + f.id() + "  " + f.title()));
+    failures.forEach(f -> out.println("  " + f.id() + "  " + TerminalText.safe(f.title())));
     long epics =
         all.stream().filter(b -> IssueTypes.EPIC.equals(b.issueType()) && !b.isClosed()).count();
     out.printf(

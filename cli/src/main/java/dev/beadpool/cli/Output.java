@@ -2,6 +2,7 @@ package dev.beadpool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beadpool.bead.BdOutput;
+import dev.beadpool.bead.TerminalText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,10 @@ final class Output {
     out.flush();
   }
 
-  /** A left-aligned text table; long cells are cut with an ellipsis. */
+  /**
+   * A left-aligned text table; long cells are cut with an ellipsis, control characters shown
+   * ({@link TerminalText}).
+   */
   static final class Table {
     private static final int MAX_CELL = 72;
     private final List<String[]> rows = new ArrayList<>();
@@ -30,7 +34,8 @@ final class Output {
       String[] row = new String[columns];
       for (int i = 0; i < columns; i++) {
         String s = i < cells.length && cells[i] != null ? cells[i].toString() : "";
-        s = s.replace('\n', ' ');
+        // why: cells hold bead titles, worker ids, agent output: untrusted text on a terminal
+        s = TerminalText.safe(s.replace('\n', ' ').replace('\t', ' '));
         row[i] = s.length() > MAX_CELL ? s.substring(0, MAX_CELL - 1) + "…" : s;
       }
       rows.add(row);

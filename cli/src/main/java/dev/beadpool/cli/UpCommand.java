@@ -2,6 +2,7 @@ package dev.beadpool.cli;
 
 import dev.beadpool.api.CoordinatorApi;
 import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.TerminalText;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.ImportResult;
 import java.nio.file.Path;
@@ -82,7 +83,9 @@ final class UpCommand extends BaseCommand {
       pool.runUntilIdle(err(), () -> {});
       List<Bead> failures = pool.openFailureBeads();
       err().println(LocalPool.line(pool.coordinator.status()));
-      failures.forEach(f -> err().println("waiting for a human: " + f.id() + " " + f.title()));
+      failures.forEach(
+          f ->
+              err().println("waiting for a human: " + f.id() + " " + TerminalText.safe(f.title())));
       err().flush();
       return failures.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
     }

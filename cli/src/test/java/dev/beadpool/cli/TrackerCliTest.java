@@ -7,6 +7,7 @@ import dev.beadpool.testhelper.Corpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,26 @@ class TrackerCliTest {
     Cli.Result r = cli.run(all);
     assertThat(r.exit()).as(r.err()).isZero();
     return r.json().get("id").asText();
+  }
+
+  @Test
+  void beadTextCannotDriveTheTerminalButJsonKeepsItExactly() {
+    String hostile = "Fix login\u001b]0;pwned\u0007\u001b[2J";
+    String id = create(hostile, "-d", "step one\u001b[1A\rdone");
+
+    for (String[] args :
+        List.of(new String[] {"list"}, new String[] {"ready"}, new String[] {"show", id})) {
+      Cli.Result r = cli.run(args);
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out())
+          .as(String.join(" ", args))
+          .doesNotContain("\u001b")
+          .contains("^[]0;pwned^G");
+    }
+    // a carriage return ends the line here (show indents the text line by line), not overwrites it
+    assertThat(cli.run("show", id).out()).contains("step one^[[1A\n  done");
+    assertThat(cli.run("show", id, "--json").json().get(0).get("title").asText())
+        .isEqualTo(hostile);
   }
 
   @Test

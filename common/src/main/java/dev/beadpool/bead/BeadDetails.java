@@ -66,6 +66,26 @@ public final class BeadDetails {
 
   /** The text view: header, fields, long texts indented, edges both ways, comments. */
   public static void print(PrintWriter out, Lookup beads, Bead bead) {
+    // why: bead text is untrusted; its control characters are shown, not obeyed by the terminal
+    PrintWriter raw = out;
+    out =
+        new PrintWriter(
+            new java.io.Writer() {
+              @Override
+              public void write(char[] chars, int off, int len) {
+                raw.write(TerminalText.safe(new String(chars, off, len)));
+              }
+
+              @Override
+              public void flush() {
+                raw.flush();
+              }
+
+              @Override
+              public void close() {
+                raw.flush();
+              }
+            });
     out.printf("%s: %s%n", bead.id(), bead.title());
     out.printf(
         "Status: %s   Priority: P%d   Type: %s%n",
@@ -122,5 +142,6 @@ public final class BeadDetails {
       }
     }
     out.println();
+    out.flush();
   }
 }
