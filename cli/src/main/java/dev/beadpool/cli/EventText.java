@@ -1,5 +1,6 @@
 package dev.beadpool.cli;
 
+import dev.beadpool.bead.TerminalText;
 import dev.beadpool.dispatch.PoolEvent;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -59,6 +60,9 @@ final class EventText {
       case PoolEvent.FAILURE_BEAD -> lines.add(head + failed(e.detail()));
       default -> lines.add(head + e.type());
     }
+    // why: the pool's own lines carry errors and names from agents and workers; the agent's
+    // output lines are shown as it wrote them, as tail would
+    lines.replaceAll(l -> l.startsWith(OUTPUT_PREFIX) ? l : TerminalText.safe(l));
     return lines;
   }
 
