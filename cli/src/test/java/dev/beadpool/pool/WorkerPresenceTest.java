@@ -176,7 +176,7 @@ class WorkerPresenceTest extends AgentPoolHarness {
           session.createTextMessage(
               Wire.encode(WorkerPresence.of("ghost", List.of("planner"), 4, 0, List.of(), false)));
       m.setStringProperty(Properties.TYPE, WorkerPresence.TYPE);
-      session.createProducer(session.createQueue(Addresses.HEARTBEATS)).send(m);
+      session.createProducer(session.createTopic(Addresses.PRESENCE)).send(m);
     }
 
     await()

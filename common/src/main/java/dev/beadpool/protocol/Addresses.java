@@ -16,6 +16,9 @@ package dev.beadpool.protocol;
  *   <li>{@link #OUTPUT}: a multicast address (JMS topic): agents' output lines, non-persistent, for
  *       whoever watches (the coordinator relays them to {@code beadpool watch} and {@code logs
  *       --follow}).
+ *   <li>{@link #PRESENCE}: a multicast address: workers announce themselves (profiles, slots, busy,
+ *       open circuits), non-persistent; with no coordinator subscribed they are dropped at once
+ *       instead of piling up.
  * </ul>
  */
 public final class Addresses {
@@ -25,6 +28,7 @@ public final class Addresses {
   public static final String HEARTBEATS = "beadpool.heartbeats";
   public static final String DEAD_LETTER = "beadpool.dlq";
   public static final String OUTPUT = "beadpool.output";
+  public static final String PRESENCE = "beadpool.presence";
 
   /** The dispatch queue of a profile: {@link #DISPATCH} for the default one. */
   public static String dispatch(String profile) {

@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * A worker says it is there, busy or idle: sent when it starts, every heartbeat interval, and once
- * more when it has stopped ({@code leaving}). Non-persistent, on {@link Addresses#HEARTBEATS} with
- * type {@code presence}. The coordinator shows the pool's workers from these, idle ones included,
- * and tells which profiles have beads waiting that no live worker serves.
+ * more when it has stopped ({@code leaving}). Non-persistent, on the multicast address {@link
+ * Addresses#PRESENCE}, type {@code presence}: useful only live, so none waits for a coordinator
+ * that is down. The coordinator shows the pool's workers from these, idle ones included, and tells
+ * which profiles have beads waiting that no live worker serves.
  *
  * @param profiles the profiles the worker serves
  * @param slots how many agents it runs at once

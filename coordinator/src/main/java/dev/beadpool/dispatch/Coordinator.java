@@ -222,6 +222,11 @@ public final class Coordinator implements AutoCloseable {
     heartbeats
         .createConsumer(heartbeats.createQueue(Addresses.HEARTBEATS))
         .setMessageListener(this::onHeartbeat);
+    // workers' presence, non-persistent and multicast: none is kept while no coordinator listens
+    Session presences = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    presences
+        .createConsumer(presences.createTopic(Addresses.PRESENCE))
+        .setMessageListener(this::onPresence);
     // agents' output, non-persistent: relayed to watchers, the last line kept for `beadpool ps`
     Session output = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     output.createConsumer(output.createTopic(Addresses.OUTPUT)).setMessageListener(this::onOutput);
@@ -653,12 +658,18 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
+  private void onPresence(Message message) {
+    try {
+      presence(Wire.decode(body(message), WorkerPresence.class));
+    } catch (Wire.WireException e) {
+      log.debug("unreadable presence {} dropped: {}", id(message), e.getMessage());
+    } catch (Exception e) {
+      log.warn("presence {} not applied", id(message), e);
+    }
+  }
+
   private void onHeartbeat(Message message) {
     try {
-      if (WorkerPresence.TYPE.equals(message.getStringProperty(Properties.TYPE))) {
-        presence(Wire.decode(body(message), WorkerPresence.class));
-        return;
-      }
       Heartbeat beat = Wire.decode(body(message), Heartbeat.class);
       heartbeat(beat);
     } catch (Wire.WireException e) {

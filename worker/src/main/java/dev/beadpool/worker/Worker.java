@@ -84,6 +84,7 @@ public final class Worker implements AutoCloseable {
   private MessageProducer outputProducer;
   private final Object outputLock = new Object();
   private MessageProducer heartbeatProducer;
+  private MessageProducer presenceProducer;
   private ScheduledExecutorService heartbeats;
 
   /** A run in progress on this worker. */
@@ -182,6 +183,9 @@ public final class Worker implements AutoCloseable {
     heartbeatProducer =
         heartbeatSession.createProducer(heartbeatSession.createQueue(Addresses.HEARTBEATS));
     heartbeatProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+    presenceProducer =
+        heartbeatSession.createProducer(heartbeatSession.createTopic(Addresses.PRESENCE));
+    presenceProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
     outputSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     outputProducer = outputSession.createProducer(outputSession.createTopic(Addresses.OUTPUT));
     outputProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
@@ -731,7 +735,7 @@ public final class Worker implements AutoCloseable {
                     open,
                     stopping)));
     m.setStringProperty(Properties.TYPE, WorkerPresence.TYPE);
-    heartbeatProducer.send(m);
+    presenceProducer.send(m);
   }
 
   private static void sleep(long millis) {
