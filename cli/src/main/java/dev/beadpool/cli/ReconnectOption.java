@@ -11,9 +11,8 @@ final class ReconnectOption {
       names = "--reconnect",
       paramLabel = "DURATION",
       converter = Durations.class,
-      description = {
-        "If the coordinator goes away (a restart, a crash), look for it again for this long",
-        "before giving up with exit 2 (default 2m; 0: give up at once)."
-      })
+      description =
+          "If the coordinator goes away (a restart, a crash), look for it again for this long"
+              + " before giving up with exit 2 (default 2m; 0: give up at once).")
   Duration reconnect = DEFAULT;
 }

@@ -31,8 +31,8 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Exit codes: 0 all closed, 1 any failed for good, 2 no coordinator is running, no",
-      "such bead, or the coordinator went away and did not come back within --reconnect,",
-      "3 --timeout ran out first."
+      "such bead, or the coordinator went away and did not come back within",
+      "--reconnect, 3 --timeout ran out first."
     })
 final class WaitCommand extends BaseCommand {
   @Mixin StoreOptions store;
