@@ -7,9 +7,9 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "status",
     description = {
-      "Ask the running coordinator what the pool is doing: runs in flight (bead, attempt, worker,",
-      "state), the live workers (profiles, slots, busy, open agent circuits), profiles whose beads",
-      "no live worker takes, and counts.",
+      "Ask the running coordinator what the pool is doing: runs in flight (bead,",
+      "attempt, worker, state), the live workers (profiles, slots, busy, open agent",
+      "circuits), the profiles whose beads no live worker takes, and counts.",
       "Example: beadpool status --json"
     })
 final class StatusCommand extends BaseCommand {
