@@ -75,10 +75,16 @@ class ClusterIT {
   }
 
   Process start(String name, String... args) throws IOException {
+    // why: processes killed here leave their temp files (the worker's bd script) behind; in the
+    // test's folder they go with it
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
     List<String> command =
         new ArrayList<>(
             List.of(
-                BeadpoolJarIT.javaBin(), "-jar", BeadpoolJarIT.jar().toAbsolutePath().toString()));
+                BeadpoolJarIT.javaBin(),
+                "-Djava.io.tmpdir=" + tmp,
+                "-jar",
+                BeadpoolJarIT.jar().toAbsolutePath().toString()));
     command.addAll(List.of(args));
     Process p =
         new ProcessBuilder(command)
