@@ -118,6 +118,11 @@ public final class Coordinator implements AutoCloseable {
 
   private record Seen(WorkerPresence presence, Instant at) {}
 
+  /** Whether a worker was heard from within the last lease: the one rule for a live worker. */
+  private boolean live(Seen seen) {
+    return seen.at().isAfter(clock.instant().minus(settings.lease()));
+  }
+
   /** Watchers of the pool: {@code beadpool watch}, {@code wait}, {@code logs --follow}. */
   private final PoolEvents events = new PoolEvents();
 
@@ -364,11 +369,10 @@ public final class Coordinator implements AutoCloseable {
 
   /** The workers heard from within the last lease, by id. */
   private List<WorkerInfo> liveWorkers() {
-    Instant recent = clock.instant().minus(settings.lease());
     List<WorkerInfo> live = new ArrayList<>();
     workersSeen.forEach(
         (id, seen) -> {
-          if (seen.at().isAfter(recent)) {
+          if (live(seen)) {
             WorkerPresence p = seen.presence();
             live.add(
                 p == null
@@ -433,11 +437,10 @@ public final class Coordinator implements AutoCloseable {
    * there (in the log, and to the beads' watchers); and in the log when they move again.
    */
   private void logStalls(Instant now) {
-    Instant recent = now.minus(settings.lease());
     for (java.util.Iterator<Map.Entry<String, Seen>> it = workersSeen.entrySet().iterator();
         it.hasNext(); ) {
       Map.Entry<String, Seen> worker = it.next();
-      if (!worker.getValue().at().isAfter(recent)) {
+      if (!live(worker.getValue())) {
         // why drop it: workers come and go (scaled, restarted under new ids); none is kept forever
         it.remove();
         log.warn(
@@ -937,9 +940,8 @@ public final class Coordinator implements AutoCloseable {
     }
     Set<String> unserved = new HashSet<>(settings.agents().profiles().keySet());
     unserved.add(AgentConfig.DEFAULT_PROFILE);
-    Instant recent = clock.instant().minus(settings.lease());
     for (Seen seen : workersSeen.values()) {
-      if (seen.presence() != null && seen.at().isAfter(recent)) {
+      if (seen.presence() != null && live(seen)) {
         seen.presence().profiles().forEach(unserved::remove);
       }
     }
