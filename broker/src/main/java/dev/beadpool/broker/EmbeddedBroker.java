@@ -57,13 +57,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)
             .setRedeliveryDelay(100));
     for (String queue :
-        new String[] {
-          Addresses.DISPATCH,
-          Addresses.CLAIMS,
-          Addresses.RESULTS,
-          Addresses.HEARTBEATS,
-          Addresses.DEAD_LETTER
-        }) {
+        new String[] {Addresses.DISPATCH, Addresses.RESULTS, Addresses.DEAD_LETTER}) {
       config.addQueueConfiguration(
           QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST));
     }

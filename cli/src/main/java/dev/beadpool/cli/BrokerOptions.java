@@ -27,11 +27,38 @@ final class BrokerOptions {
               + ".")
   String user;
 
+  @Option(
+      names = "--broker-ttl",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      defaultValue = "${env:BEADPOOL_BROKER_TTL:-10s}",
+      description =
+          "How long the broker keeps a silent connection (env BEADPOOL_BROKER_TTL; default"
+              + " ${DEFAULT-VALUE}): a crashed process's consumers hold messages this long, and a"
+              + " process paused longer reconnects.")
+  java.time.Duration connectionTtl;
+
+  @Option(
+      names = "--max-message-size",
+      paramLabel = "SIZE",
+      converter = ByteSizes.class,
+      defaultValue = "${env:BEADPOOL_MAX_MESSAGE_SIZE:-16m}",
+      description =
+          "Largest message body read from the broker, e.g. 16m, 512k (env"
+              + " BEADPOOL_MAX_MESSAGE_SIZE; default ${DEFAULT-VALUE}); a larger one is"
+              + " dead-lettered unread.")
+  long maxMessageBytes;
+
   BrokerSettings settings() {
     String password = System.getenv(PASSWORD_ENV);
     if (user != null && !user.isBlank() && (password == null || password.isEmpty())) {
       throw new CliUsageException("--broker-user is set but " + PASSWORD_ENV + " is not");
     }
-    return new BrokerSettings(url, user == null || user.isBlank() ? null : user, password);
+    return new BrokerSettings(
+        url,
+        user == null || user.isBlank() ? null : user,
+        password,
+        connectionTtl,
+        maxMessageBytes);
   }
 }

@@ -47,6 +47,20 @@ final class StatusCommand extends BaseCommand {
             status.path("blockedByDiscovery").asLong(),
             status.path("staleResults").asLong(),
             status.path("deadLettered").asLong());
+    if (status.path("forgedResults").asLong() > 0) {
+      // why apart: a forged result means a client on the broker is not one of the pool's
+      out()
+          .printf(
+              "%d forged result(s) rejected: a broker client sent results without their claim's"
+                  + " secret (see the beads' history)%n",
+              status.path("forgedResults").asLong());
+    }
+    if (status.path("brokerOutages").asInt() > 0) {
+      out()
+          .printf(
+              "the coordinator lost the broker %d time(s) and reconnected%n",
+              status.path("brokerOutages").asInt());
+    }
     printWorkers(status.path("workers"));
     status
         .path("stalled")

@@ -67,6 +67,16 @@ final class WorkerOptions {
   Duration heartbeat;
 
   @Option(
+      names = "--claim-timeout",
+      converter = Durations.class,
+      defaultValue = "${env:BEADPOOL_CLAIM_TIMEOUT:-10s}",
+      description =
+          "A claim the coordinator has not answered is asked again every tenth of this, and said"
+              + " in the log after each whole of it; the bead is held meanwhile (env"
+              + " BEADPOOL_CLAIM_TIMEOUT; default ${DEFAULT-VALUE}).")
+  Duration claimTimeout;
+
+  @Option(
       names = "--grace",
       converter = Durations.class,
       defaultValue = "${env:BEADPOOL_SHUTDOWN_GRACE:-30s}",
@@ -123,6 +133,7 @@ final class WorkerOptions {
           .timeout(timeout)
           .heartbeat(heartbeat)
           .shutdownGrace(grace)
+          .claimTimeout(claimTimeout)
           .workDir(workDir)
           .logRoot(logs)
           .infraExitCodes(codes)

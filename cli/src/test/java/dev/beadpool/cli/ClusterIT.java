@@ -8,7 +8,6 @@ import dev.beadpool.store.BeadFilter;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.HistoryEntry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,9 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pool as separate processes: a broker, the coordinator and two workers, running a
@@ -27,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bead, and the coordinator is SIGKILLed and restarted mid-run. Every bead must close exactly once
  * and the killed bead must run again.
  */
-class ClusterIT {
+class ClusterIT extends ClusterProcesses {
   static final int BEADS = 50;
   static final String SLOW = "e2e-10";
 
@@ -43,132 +40,8 @@ class ClusterIT {
       echo "done $BEAD_ID $BEADPOOL_WORKER $BEADPOOL_RUN" >> "$1"
       """;
 
-  @TempDir Path dir;
-  final List<Process> processes = new ArrayList<>();
-
-  String testName = "test";
-
-  @org.junit.jupiter.api.BeforeEach
-  void name(org.junit.jupiter.api.TestInfo info) {
-    testName = info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test");
-  }
-
-  @AfterEach
-  void killAll() throws IOException {
-    for (Process p : processes) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
-    // why: when this fails in CI, the processes' own logs say why
-    Path keep = Path.of("target", "cluster-logs", testName);
-    Files.createDirectories(keep);
-    try (var logs = Files.list(dir)) {
-      for (Path log :
-          logs.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".txt"))
-              .toList()) {
-        Files.copy(
-            log,
-            keep.resolve(log.getFileName()),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-  }
-
-  Process start(String name, String... args) throws IOException {
-    // why: processes killed here leave their temp files (the worker's bd script) behind; in the
-    // test's folder they go with it
-    Path tmp = Files.createDirectories(dir.resolve("tmp"));
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                BeadpoolJarIT.javaBin(),
-                "-Djava.io.tmpdir=" + tmp,
-                "-jar",
-                BeadpoolJarIT.jar().toAbsolutePath().toString()));
-    command.addAll(List.of(args));
-    Process p =
-        new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()))
-            .start();
-    processes.add(p);
-    return p;
-  }
-
-  /** Writes the agent script; returns the workers' --agent-command for it. */
   String agentCommand() throws IOException {
-    Path agent = dir.resolve("agent.sh");
-    Files.writeString(agent, AGENT);
-    return "[\"/bin/sh\",\"" + agent + "\",\"" + dir.resolve("ledger.txt") + "\"]";
-  }
-
-  /**
-   * Starts `beadpool worker` ID in its own process, logging to ID.log and its runs to logs/ID;
-   * {@code more} are further flags.
-   */
-  Process startWorker(String broker, String id, String agentCommand, String... more)
-      throws IOException {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "worker",
-                "--broker",
-                broker,
-                "--id",
-                id,
-                "--agent-command",
-                agentCommand,
-                "--heartbeat",
-                "500ms",
-                "--logs",
-                dir.resolve("logs/" + id).toString()));
-    args.addAll(List.of(more));
-    return start(id, args.toArray(String[]::new));
-  }
-
-  /** Imports an export with the CLI into the test's store; returns the store. */
-  Path importIntoStore(Path issues) throws Exception {
-    Path db = dir.resolve(".beadpool/beads.db");
-    assertThat(start("import", "import", "--db", db.toString(), issues.toString()).waitFor())
-        .isZero();
-    return db;
-  }
-
-  /** Starts `beadpool broker` in its own process; returns its URL. */
-  String startBroker() throws IOException {
-    int port = freePort();
-    start(
-        "broker",
-        "broker",
-        "--port",
-        Integer.toString(port),
-        "--data",
-        dir.resolve("broker").toString());
-    return "tcp://127.0.0.1:" + port;
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** Kills a process and everything it started, as when its machine goes away. */
-  static void crash(Process p) throws InterruptedException {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
-    p.waitFor();
-  }
-
-  List<String[]> ledger() throws IOException {
-    Path ledger = dir.resolve("ledger.txt");
-    return Files.exists(ledger)
-        ? Files.readAllLines(ledger).stream()
-            .map(l -> l.split(" "))
-            .filter(a -> a.length == 4)
-            .toList()
-        : List.of();
+    return agentCommand(AGENT);
   }
 
   @Test

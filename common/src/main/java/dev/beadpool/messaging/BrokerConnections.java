@@ -19,7 +19,12 @@ public final class BrokerConnections {
   private static final Logger log = LoggerFactory.getLogger(BrokerConnections.class);
 
   public static final Duration FIRST_WAIT = Duration.ofMillis(500);
-  public static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
+
+  /**
+   * The longest wait between two tries: short enough that a pool is back within seconds of its
+   * broker, however long the broker was away.
+   */
+  public static final Duration LONGEST_WAIT = Duration.ofSeconds(5);
 
   private BrokerConnections() {}
 

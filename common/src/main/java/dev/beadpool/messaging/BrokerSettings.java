@@ -1,5 +1,6 @@
 package dev.beadpool.messaging;
 
+import java.time.Duration;
 import java.util.Objects;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
@@ -7,9 +8,21 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * How to reach the broker. The password never appears in {@link #toString()} or logs.
  *
  * @param user null for a broker without security (the embedded demo only)
+ * @param connectionTtl how long the broker keeps a silent client's connection (and its consumers):
+ *     a crashed process's consumers hold messages this long; a process paused longer loses its
+ *     connection and makes a new one. The client checks its connection every third of it
+ * @param maxMessageBytes the largest message body this process reads; a larger one is dead-lettered
+ *     unread (its body never enters memory)
  */
-public record BrokerSettings(String url, String user, String password) {
+public record BrokerSettings(
+    String url, String user, String password, Duration connectionTtl, long maxMessageBytes) {
   public static final String DEFAULT_URL = "tcp://localhost:61616";
+
+  /**
+   * The default of {@link #maxMessageBytes}: a dispatch carries a whole bead, a result an agent's
+   * output tail and bd operations; far more than either needs, far less than a heap.
+   */
+  public static final long DEFAULT_MAX_MESSAGE_BYTES = 16L << 20;
 
   /** The broker password's environment variable: the only place it is read from. */
   public static final String PASSWORD_ENV = "BEADPOOL_BROKER_PASSWORD";
@@ -17,14 +30,28 @@ public record BrokerSettings(String url, String user, String password) {
   /** Bytes of sends in flight awaiting the broker's confirmation. */
   static final int CONFIRMATION_WINDOW_BYTES = 1 << 20;
 
-  /** How long the broker keeps a silent client's connection (and its consumers). */
-  public static final long CONNECTION_TTL_MILLIS = 10_000;
+  /**
+   * The default of {@link #connectionTtl}: the broker must notice a crashed process in seconds, not
+   * its default minute (until it does, the dead process's consumers stay registered and messages
+   * are routed to them).
+   */
+  public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofSeconds(10);
 
-  /** How often a client checks, and pings, its connection. */
-  static final long FAILURE_CHECK_MILLIS = 3_000;
+  public BrokerSettings(String url, String user, String password) {
+    this(url, user, password, DEFAULT_CONNECTION_TTL, DEFAULT_MAX_MESSAGE_BYTES);
+  }
 
   public BrokerSettings {
     Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(connectionTtl, "connectionTtl");
+    if (connectionTtl.compareTo(Duration.ofMillis(300)) < 0) {
+      throw new IllegalArgumentException(
+          "the broker connection TTL must be at least 300ms, was " + connectionTtl);
+    }
+    if (maxMessageBytes < 1024) {
+      throw new IllegalArgumentException(
+          "the maximum message size must be at least 1 KiB, was " + maxMessageBytes + " bytes");
+    }
     if (url.isBlank()) {
       throw new IllegalArgumentException("broker url must not be empty");
     }
@@ -39,6 +66,14 @@ public record BrokerSettings(String url, String user, String password) {
 
   public static BrokerSettings anonymous(String url) {
     return new BrokerSettings(url, null, null);
+  }
+
+  public BrokerSettings withMaxMessageBytes(long bytes) {
+    return new BrokerSettings(url, user, password, connectionTtl, bytes);
+  }
+
+  public BrokerSettings withConnectionTtl(Duration ttl) {
+    return new BrokerSettings(url, user, password, ttl, maxMessageBytes);
   }
 
   /**
@@ -56,14 +91,13 @@ public record BrokerSettings(String url, String user, String password) {
     if (!prefetch) {
       factory.setConsumerWindowSize(0);
     }
-    // why: losing the broker should surface quickly so Resilience4j's retry takes over
+    // why none: a lost connection is made again by BrokerLink, which also makes every session and
+    // consumer again; the client's own reconnection would keep a dead session's work in doubt
     factory.setReconnectAttempts(0);
     // why: sends with a CompletionListener are only asynchronous with a confirmation window
     factory.setConfirmationWindowSize(CONFIRMATION_WINDOW_BYTES);
-    // why: the broker must notice a crashed process in seconds, not the default minute: until it
-    // does, the dead process's consumers stay registered and messages are routed to them
-    factory.setConnectionTTL(CONNECTION_TTL_MILLIS);
-    factory.setClientFailureCheckPeriod(FAILURE_CHECK_MILLIS);
+    factory.setConnectionTTL(connectionTtl.toMillis());
+    factory.setClientFailureCheckPeriod(Math.max(100, connectionTtl.toMillis() / 3));
     return factory;
   }
 
@@ -75,6 +109,10 @@ public record BrokerSettings(String url, String user, String password) {
         + (user == null ? "(none)" : user)
         + ", password="
         + (password == null ? "(none)" : "****")
+        + ", connection-ttl="
+        + dev.beadpool.config.Durations.format(connectionTtl)
+        + ", max-message-size="
+        + maxMessageBytes
         + "]";
   }
 }

@@ -34,5 +34,20 @@ public final class Properties {
   /** Artemis' duplicate-detection header. */
   public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
+  /** The longest {@link #BEAD_TITLE}: properties travel in the header, which the broker bounds. */
+  public static final int TITLE_MAX_CHARS = 200;
+
+  /** A title as the {@link #BEAD_TITLE} property shows it: cut at {@link #TITLE_MAX_CHARS}. */
+  public static String shortTitle(String title) {
+    if (title == null || title.length() <= TITLE_MAX_CHARS) {
+      return title;
+    }
+    int end = TITLE_MAX_CHARS - 1;
+    if (Character.isHighSurrogate(title.charAt(end - 1))) {
+      end--;
+    }
+    return title.substring(0, end) + "\u2026";
+  }
+
   private Properties() {}
 }

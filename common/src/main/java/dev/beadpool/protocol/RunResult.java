@@ -9,6 +9,8 @@ import java.util.Objects;
  *
  * @param outputTail the last lines of the agent's output
  * @param logPath where the worker wrote the run's full output
+ * @param leaseSecret the secret whose proof the claim carried ({@link LeaseSecret}): a result
+ *     without it is rejected as forged
  */
 public record RunResult(
     int v,
@@ -24,7 +26,8 @@ public record RunResult(
     String closeReason,
     List<BdOperation> operations,
     String completion,
-    Boolean permanent) {
+    Boolean permanent,
+    String leaseSecret) {
 
   /** Completion mode: exit 0 closes the bead (plain scripts). */
   public static final String COMPLETION_EXIT_CODE = "exit-code";
@@ -55,7 +58,8 @@ public record RunResult(
         closeReason,
         ops,
         completionMode,
-        permanent);
+        permanent,
+        leaseSecret);
   }
 
   /**
@@ -77,7 +81,28 @@ public record RunResult(
         closeReason,
         operations,
         completion,
-        true);
+        true,
+        leaseSecret);
+  }
+
+  /** This result signed with the secret of its claim. */
+  public RunResult signed(LeaseSecret secret) {
+    return new RunResult(
+        v,
+        beadId,
+        run,
+        leaseId,
+        worker,
+        outcome,
+        exitCode,
+        error,
+        outputTail,
+        logPath,
+        closeReason,
+        operations,
+        completion,
+        permanent,
+        secret.value());
   }
 
   /** Whether retrying cannot help. */
@@ -107,6 +132,7 @@ public record RunResult(
         reason,
         null,
         null,
+        null,
         null);
   }
 
@@ -133,6 +159,7 @@ public record RunResult(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -152,7 +179,22 @@ public record RunResult(
         null,
         null,
         null,
+        null,
         null);
+  }
+
+  @Override
+  public String toString() {
+    // why: the secret never goes to a log
+    return "RunResult[bead="
+        + beadId
+        + ", run="
+        + run
+        + ", worker="
+        + worker
+        + ", outcome="
+        + outcome
+        + "]";
   }
 
   /** Lease ids are random, so this is unique across stores sharing a broker. */

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class Wire {
   /** The schema version this code writes and reads. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -61,7 +61,7 @@ public final class Wire {
   }
 
   /** A message body that cannot be understood; never retried. */
-  public static final class WireException extends Exception {
+  public static class WireException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public WireException(String message) {

@@ -6,8 +6,11 @@ import dev.beadpool.config.AgentConfig;
 import dev.beadpool.graph.BeadState;
 import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.graph.SortPolicy;
+import dev.beadpool.messaging.BoundedConsumer;
 import dev.beadpool.messaging.BrokerConnections;
-import dev.beadpool.messaging.BrokerSettings;
+import dev.beadpool.messaging.BrokerLink;
+import dev.beadpool.messaging.DeadLetters;
+import dev.beadpool.messaging.MessageBodies;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.ClaimReply;
 import dev.beadpool.protocol.ClaimRequest;
@@ -28,7 +31,6 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -85,8 +87,20 @@ public final class Coordinator implements AutoCloseable {
 
   private final Map<Long, Instant> leaseExpiry = new HashMap<>();
 
-  /** No lease expires before this: see {@link #start()}. */
+  /**
+   * No lease expires before this: while the broker is away, and for a lease after it is back or
+   * after this process was paused, workers could not have been heard from.
+   */
   private Instant silenceProvesNothingUntil = Instant.MIN;
+
+  /** When the lease timer last ran: a long gap means this process was paused (GC, SIGSTOP). */
+  private Instant lastTick;
+
+  /**
+   * Runs whose worker has been heard from since the claim (a heartbeat for the lease): their agent
+   * started. A lease that lapses before that is a claim no agent took: released, no attempt spent.
+   */
+  private final Set<Long> confirmed = new HashSet<>();
 
   /** Committed runs whose dispatch message could not be sent yet (broker trouble). */
   private final Set<Long> unpublished = new LinkedHashSet<>();
@@ -138,9 +152,10 @@ public final class Coordinator implements AutoCloseable {
   private long retried;
   private long failureBeads;
   private long staleResults;
+  private long forgedResults;
   private long deadLettered;
 
-  private Connection connection;
+  private final BrokerLink link;
   private Session dispatchSession;
   private MessageProducer dispatchProducer;
   private ScheduledExecutorService timer;
@@ -154,6 +169,20 @@ public final class Coordinator implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.waiting = new TreeSet<>(SortPolicy.PRIORITY.comparator(clock.instant()));
+    this.link =
+        new BrokerLink(settings.broker().connectionFactory(true), "coordinator", settings.broker())
+            .listen(
+                new BrokerLink.Listener() {
+                  @Override
+                  public void connected(Connection connection) throws JMSException {
+                    openSessions(connection);
+                  }
+
+                  @Override
+                  public void lost() {
+                    brokerLost();
+                  }
+                });
   }
 
   /** Loads the graph, restores in-flight runs from the store, connects and starts dispatching. */
@@ -172,20 +201,6 @@ public final class Coordinator implements AutoCloseable {
     engine = store.loadEngine();
     storeId = store.storeId();
     prefix = store.prefix();
-    try {
-      connection =
-          BrokerConnections.connect(
-              settings.broker().connectionFactory(true), "coordinator", settings.broker());
-    } catch (JMSException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot connect to the broker " + settings.broker().url(), e);
-    }
-    dispatchSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-    // why anonymous: each profile has its own queue
-    dispatchProducer = dispatchSession.createProducer(null);
-    dispatchProducer.setDeliveryMode(DeliveryMode.PERSISTENT);
-
     Instant now = clock.instant();
     for (Run run : ledger.inFlight()) {
       active.put(run.beadId(), run);
@@ -195,47 +210,32 @@ public final class Coordinator implements AutoCloseable {
         unpublished.add(run.run());
       }
     }
-    // why: a crashed predecessor's consumers stay on the queues until the broker drops its
+    // why: a crashed predecessor's consumers stay on the results queue until the broker drops its
     // connection (ClusterIT saw 14 s with a 10 s TTL on a loaded machine), and the broker hands
-    // them results and heartbeats in turn with ours: silence is no proof of a dead worker until
-    // then, for the runs restored here and the ones claimed meanwhile alike
+    // them results in turn with ours: silence is no proof of a dead worker until then, for the
+    // runs restored here and the ones claimed meanwhile alike
     if (!active.isEmpty()) {
       // runs in flight: a predecessor had work, so it may have crashed with consumers attached
       silenceProvesNothingUntil =
-          now.plus(settings.lease()).plusMillis(2 * BrokerSettings.CONNECTION_TTL_MILLIS);
+          now.plus(settings.lease()).plus(settings.broker().connectionTtl().multipliedBy(2));
     }
     log.info("restored {} in-flight runs ({} to republish)", active.size(), unpublished.size());
-    republish();
     for (BeadState ready : engine.ready(SortPolicy.PRIORITY, now, 0)) {
       consider(ready.id());
     }
     pump();
+    try {
+      link.connect();
+    } catch (JMSException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot connect to the broker " + settings.broker().url(), e);
+    }
+    republish();
     flushOutbox();
 
-    // why auto-acknowledge: claims are non-persistent and idempotent; one lost in a crash times out
-    // on the worker, which hands the dispatch back and claims again (and gets the same lease)
-    Session claims = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-    MessageProducer replies = claims.createProducer(null);
-    claims
-        .createConsumer(claims.createQueue(Addresses.CLAIMS))
-        .setMessageListener(m -> onClaim(claims, replies, m));
-    Session results = connection.createSession(true, Session.SESSION_TRANSACTED);
-    MessageConsumer resultConsumer = results.createConsumer(results.createQueue(Addresses.RESULTS));
-    resultThread = new Thread(() -> resultLoop(results, resultConsumer), "coordinator-results");
+    resultThread = new Thread(this::resultLoop, "coordinator-results");
     resultThread.setDaemon(true);
-    Session heartbeats = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-    heartbeats
-        .createConsumer(heartbeats.createQueue(Addresses.HEARTBEATS))
-        .setMessageListener(this::onHeartbeat);
-    // workers' presence, non-persistent and multicast: none is kept while no coordinator listens
-    Session presences = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-    presences
-        .createConsumer(presences.createTopic(Addresses.PRESENCE))
-        .setMessageListener(this::onPresence);
-    // agents' output, non-persistent: relayed to watchers, the last line kept for `beadpool ps`
-    Session output = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-    output.createConsumer(output.createTopic(Addresses.OUTPUT)).setMessageListener(this::onOutput);
-
     timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -244,13 +244,60 @@ public final class Coordinator implements AutoCloseable {
               return t;
             });
     long every = settings.leaseCheck().toMillis();
+    lastTick = clock.instant();
     timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
-    connection.start();
     resultThread.start();
     log.info(
         "coordinator started: {} ready, {} dispatched",
         waiting.size() + active.size(),
         active.size());
+  }
+
+  /**
+   * The sessions and consumers of one broker connection (the first, and each after an outage).
+   * Claims and heartbeats come on multicast addresses: a crashed predecessor's subscription cannot
+   * hold them back, so a restarted coordinator answers claims at once.
+   */
+  private void openSessions(Connection connection) throws JMSException {
+    Session dispatch = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    // why anonymous: each profile has its own queue
+    MessageProducer producer = dispatch.createProducer(null);
+    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+    // why auto-acknowledge: claims are non-persistent and idempotent; one lost is asked again
+    Session claims = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    MessageProducer replies = claims.createProducer(null);
+    bounded(claims, claims.createTopic(Addresses.CLAIMS)).listen(m -> onClaim(claims, replies, m));
+    Session heartbeats = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    bounded(heartbeats, heartbeats.createTopic(Addresses.HEARTBEATS)).listen(this::onHeartbeat);
+    // workers' presence, non-persistent and multicast: none is kept while no coordinator listens
+    Session presences = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    bounded(presences, presences.createTopic(Addresses.PRESENCE)).listen(this::onPresence);
+    // agents' output, non-persistent: relayed to watchers, the last line kept for `beadpool ps`
+    Session output = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    bounded(output, output.createTopic(Addresses.OUTPUT)).listen(this::onOutput);
+    synchronized (this) {
+      dispatchSession = dispatch;
+      dispatchProducer = producer;
+      dispatchQueues.clear();
+      if (silenceProvesNothingUntil.equals(Instant.MAX)) {
+        // why: workers reconnect on their own time; give each a lease to be heard from again, and
+        // the broker a TTL to drop consumers of ours it may not know are gone
+        silenceProvesNothingUntil =
+            clock.instant().plus(settings.lease()).plus(settings.broker().connectionTtl());
+      }
+    }
+  }
+
+  /** A consumer that reads no body over --max-message-size: see {@link BoundedConsumer}. */
+  private BoundedConsumer bounded(Session session, Destination destination) throws JMSException {
+    return BoundedConsumer.of(session, destination, settings.broker().maxMessageBytes());
+  }
+
+  /** The broker is gone: nothing can be sent, and no worker can be heard from until it is back. */
+  private synchronized void brokerLost() {
+    dispatchSession = null;
+    dispatchProducer = null;
+    silenceProvesNothingUntil = Instant.MAX;
   }
 
   // ---- the human side: changes made through the coordinator ------------------------------------
@@ -364,7 +411,9 @@ public final class Coordinator implements AutoCloseable {
         workers,
         stalled(workers),
         handoffs,
-        blockedByDiscovery);
+        blockedByDiscovery,
+        forgedResults,
+        link.outages());
   }
 
   /** The workers heard from within the last lease, by id. */
@@ -488,6 +537,9 @@ public final class Coordinator implements AutoCloseable {
   private void onClaim(Session session, MessageProducer replies, Message message) {
     try {
       ClaimRequest request = Wire.decode(body(message), ClaimRequest.class);
+      if (request.leaseProof() == null) {
+        throw new Wire.WireException("a claim without a lease proof");
+      }
       ClaimReply reply = claim(request);
       Destination replyTo = message.getJMSReplyTo();
       if (replyTo != null) {
@@ -505,8 +557,11 @@ public final class Coordinator implements AutoCloseable {
         log.warn(
             "poison claim {} could not be dead-lettered: {}", id(message), sendFailed.toString());
       }
+    } catch (JMSException e) {
+      // why no trace: the broker went away; the worker asks again once it is back
+      log.warn("claim {} not answered: {}", id(message), e.toString());
     } catch (Exception e) {
-      // why: the worker's claim times out and it asks again; nothing to redeliver here
+      // why: the worker asks again; nothing to redeliver here
       log.warn("claim {} not answered: {}", id(message), e.toString(), e);
     }
   }
@@ -515,7 +570,11 @@ public final class Coordinator implements AutoCloseable {
     heardFrom(request.worker());
     RunLedger.ClaimDecision decision =
         ledger.claim(
-            request.beadId(), request.run(), request.worker(), UUID.randomUUID().toString());
+            request.beadId(),
+            request.run(),
+            request.worker(),
+            UUID.randomUUID().toString(),
+            request.leaseProof());
     if (decision.granted()) {
       Run run = decision.run();
       active.put(run.beadId(), run);
@@ -566,38 +625,84 @@ public final class Coordinator implements AutoCloseable {
    * leaves results to be redelivered; they are then no longer for a running run, so they change
    * nothing.
    */
-  private void resultLoop(Session session, MessageConsumer consumer) {
+  private void resultLoop() {
+    int failures = 0;
     while (!stopped) {
-      int taken = 0;
+      Connection connection;
       try {
-        List<RunResult> results = new ArrayList<>();
-        Message message = consumer.receive(250);
-        while (message != null) {
-          taken++;
-          try {
-            results.add(Wire.decode(body(message), RunResult.class));
-          } catch (Wire.WireException e) {
-            deadLetterInBatch(session, message, Addresses.RESULTS, e.getMessage());
-          }
-          message = taken < RESULT_BATCH ? consumer.receiveNoWait() : null;
+        connection = link.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+        BoundedConsumer consumer = bounded(session, session.createQueue(Addresses.RESULTS));
+        while (!stopped) {
+          takeResults(session, consumer);
+          failures = 0;
         }
-        if (!results.isEmpty()) {
-          applyResults(results);
-        }
-        if (taken > 0) {
-          session.commit();
-        }
-      } catch (Exception e) {
+        return;
+      } catch (Throwable t) {
         if (stopped) {
           return;
         }
-        log.warn("results not processed, they will be redelivered: {}", e.toString(), e);
+        failures++;
+        boolean lost =
+            link.check(connection, t instanceof Exception e ? e : new RuntimeException(t));
+        if (!lost && failures == 1) {
+          log.error("results not processed, they will be redelivered: {}", t.toString(), t);
+        } else {
+          log.debug("results session failed: {}", t.toString(), t);
+        }
+        // why: never a loop without a pause, whatever keeps failing
+        pause(failures);
+      }
+    }
+  }
+
+  /** Up to {@link #RESULT_BATCH} results: applied, then committed to the broker. */
+  private void takeResults(Session session, BoundedConsumer consumer) throws Exception {
+    int taken = 0;
+    try {
+      List<RunResult> results = new ArrayList<>();
+      Message message = consumer.receive(250);
+      while (message != null) {
+        taken++;
+        try {
+          results.add(Wire.decode(body(message), RunResult.class));
+        } catch (Wire.WireException e) {
+          deadLetterInBatch(session, message, Addresses.RESULTS, e.getMessage());
+        }
+        message = taken < RESULT_BATCH ? consumer.receiveNoWait() : null;
+      }
+      if (!results.isEmpty()) {
+        applyResults(results);
+      }
+      if (taken > 0) {
+        session.commit();
+      }
+    } catch (JMSException e) {
+      throw e; // the session is lost: the caller heals it
+    } catch (Exception | Error e) {
+      if (taken > 0) {
         try {
           session.rollback();
         } catch (JMSException rollbackFailed) {
-          log.warn("rollback failed", rollbackFailed);
+          log.debug("rollback failed: {}", rollbackFailed.toString());
         }
       }
+      throw e;
+    }
+  }
+
+  private static void pause(int failures) {
+    try {
+      Thread.sleep(
+          Math.min(
+              BrokerConnections.LONGEST_WAIT.toMillis(),
+              BrokerConnections.FIRST_WAIT.toMillis() << Math.min(failures - 1, 6)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -627,6 +732,17 @@ public final class Coordinator implements AutoCloseable {
             result,
             settings.maxAttempts(),
             settings.agents().maxTurns(current == null ? null : current.profile()));
+    if (decision.effect() == RunLedger.Effect.FORGED) {
+      forgedResults++;
+      log.warn(
+          "forged result rejected bead={} run={} worker={} outcome={}: it does not carry the"
+              + " secret of the run's claim",
+          result.beadId(),
+          result.run(),
+          result.worker(),
+          result.outcome());
+      return;
+    }
     if (decision.effect() == RunLedger.Effect.STALE) {
       staleResults++;
       log.warn(
@@ -725,6 +841,7 @@ public final class Coordinator implements AutoCloseable {
         && beat.leaseId() != null
         && beat.leaseId().equals(run.leaseId())) {
       leaseExpiry.put(run.run(), clock.instant().plus(settings.lease()));
+      confirmed.add(run.run());
     }
   }
 
@@ -735,6 +852,7 @@ public final class Coordinator implements AutoCloseable {
     Run run = decision.run();
     active.remove(run.beadId());
     leaseExpiry.remove(run.run());
+    confirmed.remove(run.run());
     lastLines.remove(run.run());
     if (decision.applied() != null) {
       applyGraphChanges(decision.applied());
@@ -1035,6 +1153,7 @@ public final class Coordinator implements AutoCloseable {
       }
     }
     leaseExpiry.keySet().retainAll(running);
+    confirmed.retainAll(running);
     for (BeadState ready : engine.ready(SortPolicy.PRIORITY, now, 0)) {
       consider(ready.id());
     }
@@ -1043,6 +1162,10 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private void publish(Run run) {
+    if (dispatchSession == null) {
+      unpublished.add(run.run()); // why quiet: the broker is away; sent once it is back
+      return;
+    }
     try {
       Bead bead = store.get(run.beadId());
       DispatchMessage body =
@@ -1058,7 +1181,9 @@ public final class Coordinator implements AutoCloseable {
       message.setStringProperty(Properties.TYPE, "dispatch");
       message.setIntProperty(Properties.SCHEMA, Wire.VERSION);
       message.setStringProperty(Properties.BEAD_ID, run.beadId());
-      message.setStringProperty(Properties.BEAD_TITLE, body.title());
+      // why cut: properties travel in the message's header, which the broker bounds; the whole
+      // title is in the body, this one only shows in the console
+      message.setStringProperty(Properties.BEAD_TITLE, Properties.shortTitle(body.title()));
       message.setIntProperty(Properties.ATTEMPT, run.attempt());
       message.setLongProperty(Properties.RUN, run.run());
       message.setStringProperty(Properties.PROFILE, body.profile());
@@ -1132,30 +1257,84 @@ public final class Coordinator implements AutoCloseable {
     }
     try {
       Instant now = clock.instant();
+      noticePause(now);
       for (Map.Entry<Long, Instant> lease : List.copyOf(leaseExpiry.entrySet())) {
         if (lease.getValue().isBefore(now) && now.isAfter(silenceProvesNothingUntil)) {
-          RunLedger.Decision decision = ledger.expire(lease.getKey(), settings.maxAttempts());
-          leaseExpiry.remove(lease.getKey());
-          if (decision != null) {
-            log.warn(
-                "lease expired bead={} run={} worker={}: attempt ended, bead re-dispatched",
-                decision.run().beadId(),
-                decision.run().run(),
-                decision.run().worker());
-            happened.add(
-                PoolEvent.runEnded(
-                    decision.run(), PoolEvent.EXPIRED, "lease expired", clock.instant()));
-            settle(decision);
-          }
+          expire(lease.getKey());
         }
       }
-      republish();
+      if (link.isUp()) {
+        republish();
+      }
       pump();
       logStalls(now);
       flushOutbox();
     } catch (Throwable t) {
       log.error("lease check failed; will try again", t);
     }
+  }
+
+  /**
+   * A tick far later than its schedule means this process stood still (a GC pause, SIGSTOP, a
+   * laptop lid): the heartbeats it missed prove nothing, so every lease gets a full lease again.
+   */
+  private void noticePause(Instant now) {
+    java.time.Duration gap = java.time.Duration.between(lastTick, now);
+    lastTick = now;
+    if (gap.compareTo(settings.leaseCheck().multipliedBy(PAUSE_TICKS)) > 0) {
+      log.warn(
+          "the coordinator stood still for {} (paused?); leases get {} to be heard from again",
+          dev.beadpool.config.Durations.format(gap),
+          dev.beadpool.config.Durations.format(settings.lease()));
+      if (silenceProvesNothingUntil.isBefore(now.plus(settings.lease()))) {
+        silenceProvesNothingUntil = now.plus(settings.lease());
+      }
+    }
+  }
+
+  /** Lease checks missed in a row before the coordinator counts itself as having been paused. */
+  static final int PAUSE_TICKS = 5;
+
+  /**
+   * Ends a run whose lease lapsed: a failed attempt if its agent started (its worker was heard from
+   * after the claim, then fell silent); released with no attempt spent if not (the claim's answer
+   * never reached a worker that ran it).
+   */
+  private void expire(long runNumber) {
+    boolean started = confirmed.remove(runNumber);
+    leaseExpiry.remove(runNumber);
+    RunLedger.Decision decision =
+        started
+            ? ledger.expire(runNumber, settings.maxAttempts())
+            : ledger.releaseRun(
+                runNumber,
+                "the claim was granted but no worker was heard from running it; no attempt spent");
+    if (decision == null) {
+      return;
+    }
+    if (started) {
+      log.warn(
+          "lease expired bead={} run={} worker={}: attempt ended, bead re-dispatched",
+          decision.run().beadId(),
+          decision.run().run(),
+          decision.run().worker());
+      happened.add(
+          PoolEvent.runEnded(decision.run(), PoolEvent.EXPIRED, "lease expired", clock.instant()));
+    } else {
+      log.warn(
+          "lease lapsed bead={} run={} worker={} before the worker was heard from: released, no"
+              + " attempt spent",
+          decision.run().beadId(),
+          decision.run().run(),
+          decision.run().worker());
+      happened.add(
+          PoolEvent.runEnded(
+              decision.run(),
+              PoolEvent.RELEASED,
+              "claimed but never started: released",
+              clock.instant()));
+    }
+    settle(decision);
   }
 
   // ---- live view: events, running runs, snapshots ----------------------------------------------
@@ -1252,11 +1431,8 @@ public final class Coordinator implements AutoCloseable {
 
   // ---- plumbing --------------------------------------------------------------------------------
 
-  private static String body(Message message) throws JMSException, Wire.WireException {
-    if (!(message instanceof TextMessage text)) {
-      throw new Wire.WireException("not a text message: " + message.getClass().getSimpleName());
-    }
-    return text.getText();
+  private String body(Message message) throws JMSException, Wire.WireException {
+    return MessageBodies.text(message, settings.broker().maxMessageBytes());
   }
 
   private static String id(Message message) {
@@ -1267,28 +1443,13 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
-  /** A message that can never be processed: to the dead-letter queue at once, with the reason. */
-  private void deadLetter(Session session, Message message, String queue, String reason) {
-    try {
-      deadLetterInBatch(session, message, queue, reason);
-      session.commit();
-    } catch (JMSException e) {
-      rollback(session, message, queue, e);
-    }
-  }
-
   /** Sends a poison message to the dead-letter queue in the session's transaction. */
   private void deadLetterInBatch(Session session, Message message, String queue, String reason)
       throws JMSException {
     try (MessageProducer producer =
         session.createProducer(session.createQueue(Addresses.DEAD_LETTER))) {
-      Message copy =
-          message instanceof TextMessage text
-              ? session.createTextMessage(text.getText())
-              : session.createMessage();
-      copy.setStringProperty(Properties.DEAD_LETTER_REASON, queue + ": " + reason);
-      copy.setStringProperty("bpOriginalMessageId", id(message));
-      producer.send(copy);
+      producer.send(
+          DeadLetters.copy(session, message, queue, reason, settings.broker().maxMessageBytes()));
     }
     synchronized (this) {
       deadLettered++;
@@ -1299,21 +1460,6 @@ public final class Coordinator implements AutoCloseable {
         queue,
         Addresses.DEAD_LETTER,
         reason);
-  }
-
-  private static void rollback(Session session, Message message, String queue, Exception cause) {
-    log.warn(
-        "message {} on {} not processed, it will be redelivered (the broker dead-letters it after"
-            + " repeated failures): {}",
-        id(message),
-        queue,
-        cause.toString(),
-        cause);
-    try {
-      session.rollback();
-    } catch (JMSException e) {
-      log.warn("rollback failed", e);
-    }
   }
 
   /** Stops taking messages and closes the broker connection; the store stays open (its owner's). */
@@ -1328,13 +1474,7 @@ public final class Coordinator implements AutoCloseable {
     if (timer != null) {
       timer.shutdownNow();
     }
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (JMSException e) {
-        log.warn("closing the broker connection", e);
-      }
-    }
+    link.close();
     log.info("coordinator stopped");
   }
 }

@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param waiting dispatchable beads held back by max-in-flight
  * @param staleResults results rejected because their lease was not current
+ * @param forgedResults results rejected because they did not carry their claim's secret
+ * @param brokerOutages times the coordinator lost the broker and connected again
  * @param workers workers heard from (a presence, a claim or a heartbeat) within the last lease
  * @param stalled profiles whose dispatched beads no live worker takes, with the reason
  * @param handoffs runs that ended in a handoff to a fresh agent
@@ -24,7 +26,9 @@ public record PoolStatus(
     List<WorkerInfo> workers,
     List<StalledProfile> stalled,
     long handoffs,
-    long blockedByDiscovery) {
+    long blockedByDiscovery,
+    long forgedResults,
+    int brokerOutages) {
 
   /** Nothing waiting, dispatched or running. */
   public boolean idle() {

@@ -6,6 +6,7 @@ import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyType;
 import dev.beadpool.bead.Statuses;
 import dev.beadpool.bead.Timestamps;
+import dev.beadpool.protocol.LeaseSecret;
 import dev.beadpool.protocol.RunResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -70,6 +71,11 @@ public final class RunLedger {
     RELEASED,
     /** Not the current lease of a running run: rejected, nothing changed but the history. */
     STALE,
+    /**
+     * For the current lease, but without the secret of its claim: not from the worker that holds
+     * the lease; rejected, nothing changed but the history.
+     */
+    FORGED,
     /**
      * The agent exited cleanly, left handoff notes and did not close its bead: the next turn goes
      * to a fresh agent at once; no attempt spent.
@@ -152,6 +158,16 @@ public final class RunLedger {
     return rows.isEmpty() ? null : rows.get(0);
   }
 
+  private static String leaseProof(Connection c, long run) throws SQLException {
+    List<String> rows =
+        BeadStore.query(
+            c,
+            "SELECT lease_proof FROM runs WHERE run = ?",
+            rs -> rs.getString(1),
+            Long.toString(run));
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
   /** Turns taken in the bead's current attempt. */
   private static int turns(Connection c, String beadId) throws SQLException {
     return budget(c, beadId, "turns");
@@ -210,10 +226,13 @@ public final class RunLedger {
 
   /**
    * Grants a dispatched run to a worker: the run becomes {@code RUNNING} with the lease, the bead
-   * {@code in_progress} and assigned to the worker. Granted again, with the same lease, to the
-   * worker that already holds it (a redelivered claim); refused otherwise.
+   * {@code in_progress} and assigned to the worker. Granted again, with the same lease, to a claim
+   * that carries the same proof (the holder asking again); refused otherwise, whoever it names.
+   *
+   * @param leaseProof the proof of the secret the worker will sign its results with
    */
-  public ClaimDecision claim(String beadId, long runNumber, String worker, String newLeaseId) {
+  public ClaimDecision claim(
+      String beadId, long runNumber, String worker, String newLeaseId, String leaseProof) {
     return store.inTransaction(
         c -> {
           Run run = find(c, runNumber);
@@ -223,7 +242,10 @@ public final class RunLedger {
           }
           Bead bead = BeadStore.load(c, beadId);
           if (run.state() == RunState.RUNNING) {
+            // why the proof, not the name: a worker's name is no secret, anyone can claim in it
             return worker.equals(run.worker())
+                    && leaseProof != null
+                    && leaseProof.equals(leaseProof(c, runNumber))
                 ? new ClaimDecision(true, run.leaseId(), null, bead, run)
                 : new ClaimDecision(false, null, "already claimed by " + run.worker(), bead, run);
           }
@@ -251,9 +273,11 @@ public final class RunLedger {
           String startedAt = Timestamps.format(now);
           BeadStore.update(
               c,
-              "UPDATE runs SET state = 'RUNNING', worker = ?, lease_id = ?, started_at = ? WHERE run = ?",
+              "UPDATE runs SET state = 'RUNNING', worker = ?, lease_id = ?, lease_proof = ?,"
+                  + " started_at = ? WHERE run = ?",
               worker,
               newLeaseId,
+              leaseProof,
               startedAt,
               runNumber);
           BeadEditor editor = bead.edit().text("assignee", worker);
@@ -312,6 +336,17 @@ public final class RunLedger {
               }
             }
             return new Decision(Effect.STALE, run, null);
+          }
+          if (!LeaseSecret.proves(result.leaseSecret(), leaseProof(c, run.run()))) {
+            try (RowWriter w = new RowWriter(c, store.clock())) {
+              w.history(
+                  result.beadId(),
+                  String.valueOf(result.worker()),
+                  "forged_result",
+                  "run " + result.run(),
+                  String.valueOf(result.outcome()));
+            }
+            return new Decision(Effect.FORGED, run, null);
           }
           return switch (result.outcome()) {
             case SUCCEEDED -> complete(c, run, result, maxAttempts, maxTurns);

@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int CURRENT_VERSION = 3;
+  static final int CURRENT_VERSION = 4;
 
   private static final List<String> V1 =
       List.of(
@@ -133,8 +133,14 @@ final class Schema {
           "ALTER TABLE runs ADD COLUMN turn INTEGER NOT NULL DEFAULT 1",
           "ALTER TABLE budgets ADD COLUMN turns INTEGER NOT NULL DEFAULT 0");
 
+  /**
+   * Version 4, authenticated results: the proof (a SHA-256) of the secret the claiming worker signs
+   * its results with; a result whose secret does not match is rejected as forged.
+   */
+  private static final List<String> V4 = List.of("ALTER TABLE runs ADD COLUMN lease_proof TEXT");
+
   /** Migration {@code i} takes the store from version {@code i} to {@code i + 1}. */
-  private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3);
+  private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4);
 
   private Schema() {}
 

@@ -35,7 +35,7 @@ abstract class CoordinatorOverBroker {
     store = BeadStore.open(dir.resolve("beads.db"), Clock.systemUTC());
     settings =
         CoordinatorSettings.defaults(BrokerSettings.anonymous(broker.url()))
-            .withLease(Duration.ofMillis(800), Duration.ofMillis(100))
+            .withLease(Duration.ofSeconds(2), Duration.ofMillis(100))
             .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0));
   }
 

@@ -7,6 +7,7 @@ import dev.beadpool.bead.Bead;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.ClaimReply;
 import dev.beadpool.protocol.DispatchMessage;
+import dev.beadpool.protocol.LeaseSecret;
 import dev.beadpool.protocol.RunResult;
 import dev.beadpool.store.BeadFilter;
 import dev.beadpool.store.BeadStore;
@@ -226,7 +227,7 @@ class CoordinatorProtocolTest extends CoordinatorOverBroker {
     startCoordinator();
 
     w1.sendRaw(Addresses.RESULTS, "{not json");
-    w1.sendRaw(Addresses.CLAIMS, "{\"v\":99,\"beadId\":\"x\"}");
+    w1.sendRawToTopic(Addresses.CLAIMS, "{\"v\":99,\"beadId\":\"x\"}");
 
     String first = w1.deadLetterReason(WAIT);
     String second = w1.deadLetterReason(WAIT);
@@ -238,6 +239,8 @@ class CoordinatorProtocolTest extends CoordinatorOverBroker {
 
   @Test
   void aRestartedCoordinatorRepublishesNothingTwiceAndKeepsRunningLeases() throws Exception {
+    // why longer: the holder's heartbeats must outrun the lease across the test's own waits
+    settings = settings.withLease(Duration.ofSeconds(3), Duration.ofMillis(100));
     Bead a = bead("a");
     Bead b = bead("b");
     startCoordinator();
@@ -245,11 +248,15 @@ class CoordinatorProtocolTest extends CoordinatorOverBroker {
     coordinator.close();
 
     startCoordinator();
+    // the holder heartbeats on, as a real worker does every few hundred milliseconds
+    w1.heartbeat(leaseA.beadId(), leaseA.run(), leaseA.leaseId());
 
     DispatchMessage other = w2.take(WAIT);
     assertThat(other).isNotNull();
     assertThat(other.beadId()).isNotEqualTo(leaseA.beadId());
+    w1.heartbeat(leaseA.beadId(), leaseA.run(), leaseA.leaseId());
     assertThat(w2.take(NOTHING)).as("the restart published nothing twice").isNull();
+    w1.heartbeat(leaseA.beadId(), leaseA.run(), leaseA.leaseId());
     w1.send(
         RunResult.succeeded(
             leaseA.beadId(), leaseA.run(), leaseA.leaseId(), "w-1", null, null, null));
@@ -265,7 +272,7 @@ class CoordinatorProtocolTest extends CoordinatorOverBroker {
 
     startCoordinator();
 
-    // the lease is 800 ms and no heartbeat comes: a predecessor's consumer might hold them
+    // the lease is 2 s and no heartbeat comes: a predecessor's consumer might hold the results
     await()
         .during(Duration.ofMillis(2_500))
         .atMost(Duration.ofSeconds(10))
@@ -274,6 +281,83 @@ class CoordinatorProtocolTest extends CoordinatorOverBroker {
     w1.send(RunResult.succeeded(a.id(), lease.run(), lease.leaseId(), "w-1", null, null, null));
     await().atMost(WAIT).until(() -> store.get(a.id()).isClosed());
     assertThat(coordinator.ledger().runs(a.id())).hasSize(1);
+  }
+
+  @Test
+  void afterARestartAWorkerThatHeartbeatsKeepsItsLeaseWhateverItsPredecessorHeld()
+      throws Exception {
+    Bead a = bead("a");
+    startCoordinator();
+    ClaimReply lease = takeAndClaim(w1, a);
+    coordinator.close();
+
+    startCoordinator();
+
+    // heartbeats are multicast: a dead predecessor's subscription cannot take them from this one
+    await()
+        .during(Duration.ofMillis(2_500))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              w1.heartbeat(a.id(), lease.run(), lease.leaseId());
+              return coordinator.ledger().run(lease.run()).orElseThrow().state()
+                  == RunState.RUNNING;
+            });
+    w1.send(RunResult.succeeded(a.id(), lease.run(), lease.leaseId(), "w-1", null, null, null));
+    await().atMost(WAIT).until(() -> store.get(a.id()).isClosed());
+    assertThat(coordinator.ledger().runs(a.id())).hasSize(1);
+  }
+
+  @Test
+  void aClaimWhoseAnswerNoWorkerActedOnIsReleasedWithoutSpendingAnAttempt() throws Exception {
+    Bead a = bead("a");
+    startCoordinator();
+    DispatchMessage d = w1.take(WAIT);
+
+    ClaimReply lost = w1.claimOnly(d.beadId(), d.run());
+
+    assertThat(lost.granted()).isTrue();
+    DispatchMessage again = w2.take(WAIT);
+    assertThat(again.beadId()).isEqualTo(a.id());
+    assertThat(again.attempt()).as("no attempt spent").isEqualTo(1);
+    assertThat(coordinator.ledger().run(d.run()).orElseThrow().state())
+        .isEqualTo(RunState.RELEASED);
+    assertThat(coordinator.ledger().failures(a.id())).isZero();
+  }
+
+  @Test
+  void aResultWithoutItsClaimsSecretIsRejectedAsForged() throws Exception {
+    Bead a = bead("a");
+    startCoordinator();
+    ClaimReply lease = takeAndClaim(w1, a);
+
+    // the lease id is no secret: heartbeats carry it where any client may read them
+    w2.sendAsIs(
+        RunResult.succeeded(a.id(), lease.run(), lease.leaseId(), "w-1", "forged", "", null));
+    w2.sendAsIs(
+        RunResult.released(a.id(), lease.run(), lease.leaseId(), "w-1", "forged")
+            .signed(LeaseSecret.generate()));
+
+    await().atMost(WAIT).until(() -> coordinator.status().forgedResults() == 2);
+    assertThat(store.get(a.id()).isClosed()).isFalse();
+    assertThat(coordinator.ledger().run(lease.run()).orElseThrow().state())
+        .isEqualTo(RunState.RUNNING);
+    w1.send(RunResult.succeeded(a.id(), lease.run(), lease.leaseId(), "w-1", null, null, null));
+    await().atMost(WAIT).until(() -> store.get(a.id()).isClosed());
+  }
+
+  @Test
+  void aClaimInTheHoldersNameWithAnotherSecretIsRefused() throws Exception {
+    Bead a = bead("a");
+    startCoordinator();
+    ClaimReply lease = takeAndClaim(w1, a);
+
+    ScriptedWorker impostor = worker("w-1");
+    ClaimReply forged = impostor.claim(a.id(), lease.run());
+
+    assertThat(forged.granted()).isFalse();
+    assertThat(forged.leaseId()).isNull();
+    assertThat(w1.claim(a.id(), lease.run()).granted()).as("the holder asking again").isTrue();
   }
 
   @Test

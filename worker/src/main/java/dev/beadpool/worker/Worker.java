@@ -9,13 +9,18 @@ import dev.beadpool.agent.bd.BdSupport;
 import dev.beadpool.bead.Json;
 import dev.beadpool.config.AgentProfile;
 import dev.beadpool.config.Durations;
+import dev.beadpool.messaging.BoundedConsumer;
 import dev.beadpool.messaging.BrokerConnections;
+import dev.beadpool.messaging.BrokerLink;
+import dev.beadpool.messaging.DeadLetters;
+import dev.beadpool.messaging.MessageBodies;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.BdOperation;
 import dev.beadpool.protocol.ClaimReply;
 import dev.beadpool.protocol.ClaimRequest;
 import dev.beadpool.protocol.DispatchMessage;
 import dev.beadpool.protocol.Heartbeat;
+import dev.beadpool.protocol.LeaseSecret;
 import dev.beadpool.protocol.OutputLines;
 import dev.beadpool.protocol.Properties;
 import dev.beadpool.protocol.RunResult;
@@ -23,19 +28,16 @@ import dev.beadpool.protocol.Wire;
 import dev.beadpool.protocol.WorkerPresence;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +65,11 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} stops taking beads, lets running agents finish within the grace period, then
  * kills the rest and releases them (re-dispatched at once, no attempt spent), and closes the broker
  * connection last.
+ *
+ * <p>Faults: the broker connection heals itself ({@link BrokerLink}); a slot whose session fails
+ * takes a new one from the new connection and goes on. An agent keeps running across a broker
+ * outage; its result waits in {@link #unsent} (and its lease is kept alive by heartbeats) until the
+ * broker takes it.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -74,11 +81,17 @@ public final class Worker implements AutoCloseable {
   /** One circuit per profile served: a broken agent backend stops only its own profile. */
   private final Map<String, CircuitBreaker> breakers = new java.util.LinkedHashMap<>();
 
-  private final Retry sendRetry;
   private final Map<Long, Running> running = new ConcurrentHashMap<>();
+
+  /**
+   * Results not yet confirmed by the broker, by run: heartbeated like running runs, so their leases
+   * live until the coordinator has them.
+   */
+  private final Map<Long, Unsent> unsent = new ConcurrentHashMap<>();
+
   private final List<Thread> slots = new ArrayList<>();
   private volatile boolean stopping;
-  private Connection connection;
+  private final BrokerLink link;
   private Session heartbeatSession;
   private Session outputSession;
   private MessageProducer outputProducer;
@@ -91,12 +104,24 @@ public final class Worker implements AutoCloseable {
   private static final class Running {
     final DispatchMessage dispatch;
     final String leaseId;
+    final LeaseSecret secret;
     volatile Process process;
     volatile boolean released;
 
-    Running(DispatchMessage dispatch, String leaseId) {
+    Running(DispatchMessage dispatch, String leaseId, LeaseSecret secret) {
       this.dispatch = dispatch;
       this.leaseId = leaseId;
+      this.secret = secret;
+    }
+  }
+
+  /** A result on its way: {@code resend} once the broker refused it or the send failed. */
+  private static final class Unsent {
+    final RunResult result;
+    volatile boolean resend;
+
+    Unsent(RunResult result) {
+      this.result = result;
     }
   }
 
@@ -106,16 +131,28 @@ public final class Worker implements AutoCloseable {
     for (String profile : this.settings.profiles()) {
       breakers.put(profile, newBreaker(profile));
     }
-    this.sendRetry =
-        Retry.of(
-            "send-" + settings.id(),
-            RetryConfig.custom()
-                .maxAttempts(6)
-                .intervalFunction(
-                    IntervalFunction.ofExponentialRandomBackoff(
-                        Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(10)))
-                .retryExceptions(JMSException.class)
-                .build());
+    this.link =
+        new BrokerLink(
+                this.settings.broker().connectionFactory(false),
+                "worker " + this.settings.id(),
+                this.settings.broker())
+            .listen(
+                new BrokerLink.Listener() {
+                  @Override
+                  public void connected(Connection connection) throws JMSException {
+                    openSessions(connection);
+                  }
+
+                  @Override
+                  public void lost() {
+                    synchronized (Worker.this) {
+                      heartbeatSession = null;
+                    }
+                    synchronized (outputLock) {
+                      outputProducer = null;
+                    }
+                  }
+                });
   }
 
   private CircuitBreaker newBreaker(String profile) {
@@ -158,6 +195,11 @@ public final class Worker implements AutoCloseable {
     return breakers.get(profile);
   }
 
+  /** Whether the worker's broker connection is up now (false while it reconnects). */
+  public boolean connected() {
+    return link.isUp();
+  }
+
   /** Beads whose agent runs now. */
   public int runningCount() {
     return running.size();
@@ -174,33 +216,37 @@ public final class Worker implements AutoCloseable {
         settings.slots(),
         String.join(",", settings.profiles()),
         settings.broker());
-    connection =
-        BrokerConnections.connect(
-            settings.broker().connectionFactory(false),
-            "worker " + settings.id(),
-            settings.broker());
-    heartbeatSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-    heartbeatProducer =
-        heartbeatSession.createProducer(heartbeatSession.createQueue(Addresses.HEARTBEATS));
-    heartbeatProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-    presenceProducer =
-        heartbeatSession.createProducer(heartbeatSession.createTopic(Addresses.PRESENCE));
-    presenceProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-    outputSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-    outputProducer = outputSession.createProducer(outputSession.createTopic(Addresses.OUTPUT));
-    outputProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+    link.connect();
     heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "worker-heartbeat"));
     long every = settings.heartbeat().toMillis();
     // why no initial delay: the first beat announces the worker, idle or not
     heartbeats.scheduleWithFixedDelay(this::beat, 0, every, TimeUnit.MILLISECONDS);
     for (int i = 1; i <= settings.slots(); i++) {
-      Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-      Thread slot = new Thread(() -> slotLoop(session), "worker-slot-" + i);
-      slots.add(slot);
+      slots.add(daemon(this::slotLoop, "worker-slot-" + i));
     }
-    connection.start();
     slots.forEach(Thread::start);
     log.info("worker started: id={}", settings.id());
+  }
+
+  /** The heartbeat and output sessions, on each new connection. */
+  private void openSessions(Connection connection) throws JMSException {
+    Session beats = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    MessageProducer heartbeat = beats.createProducer(beats.createTopic(Addresses.HEARTBEATS));
+    heartbeat.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+    MessageProducer presence = beats.createProducer(beats.createTopic(Addresses.PRESENCE));
+    presence.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+    Session output = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    MessageProducer lines = output.createProducer(output.createTopic(Addresses.OUTPUT));
+    lines.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+    synchronized (this) {
+      heartbeatSession = beats;
+      heartbeatProducer = heartbeat;
+      presenceProducer = presence;
+    }
+    synchronized (outputLock) {
+      outputSession = output;
+      outputProducer = lines;
+    }
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -212,25 +258,72 @@ public final class Worker implements AutoCloseable {
   // ---- a slot ----------------------------------------------------------------------------------
 
   /**
+   * A slot, for the worker's life: serves on the current connection; when its session fails (the
+   * broker restarted, the connection was lost) it reports the failure, waits a little and serves
+   * again on the connection the link makes next. Nothing ends it but {@link #close()}.
+   */
+  private void slotLoop() {
+    int failures = 0;
+    while (!stopping) {
+      Connection connection;
+      try {
+        connection = link.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        serve(connection);
+        return;
+      } catch (Throwable t) {
+        if (stopping) {
+          return;
+        }
+        failures++;
+        boolean lost =
+            link.check(connection, t instanceof Exception e ? e : new RuntimeException(t));
+        if (!lost && failures == 1) {
+          log.error(
+              "worker={} {} failed: {}; it goes on",
+              settings.id(),
+              Thread.currentThread().getName(),
+              t.toString(),
+              t);
+        } else {
+          log.debug("worker={} session failed: {}", settings.id(), t.toString(), t);
+        }
+        // why: never a loop without a pause, whatever keeps failing
+        sleep(
+            Math.min(
+                BrokerConnections.LONGEST_WAIT.toMillis(),
+                BrokerConnections.FIRST_WAIT.toMillis() << Math.min(failures - 1, 6)));
+      }
+    }
+  }
+
+  /**
    * A slot takes beads from the queue of every profile the worker serves, in turn: each consumer
    * has no prefetch, so a bead waits in the broker, visible to every free slot of every worker,
    * until one takes it; nothing is received only to be skipped.
    */
-  private void slotLoop(Session session) {
+  private void serve(Connection connection) throws JMSException {
+    Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
     try {
-      List<MessageConsumer> consumers = new ArrayList<>();
+      long max = settings.broker().maxMessageBytes();
+      List<BoundedConsumer> consumers = new ArrayList<>();
       for (String profile : settings.profiles()) {
-        consumers.add(session.createConsumer(session.createQueue(Addresses.dispatch(profile))));
+        consumers.add(
+            BoundedConsumer.of(session, session.createQueue(Addresses.dispatch(profile)), max));
       }
       long wait = Math.max(20, POLL_MILLIS / consumers.size());
       MessageProducer producer = session.createProducer(null);
       TemporaryQueue replies = session.createTemporaryQueue();
-      MessageConsumer replyConsumer = session.createConsumer(replies);
+      BoundedConsumer replyConsumer = BoundedConsumer.of(session, replies, max);
       int next = 0;
       int open = 0;
+      settleAbandoned(session, producer, replies, replyConsumer);
       while (!stopping) {
-        resendRefusedResults(session, producer);
-        MessageConsumer consumer = consumers.get(next);
+        sendUnsent(session, producer);
+        BoundedConsumer consumer = consumers.get(next);
         CircuitBreaker breaker = breakers.get(settings.profiles().get(next));
         next = (next + 1) % consumers.size();
         if (!breaker.tryAcquirePermission()) {
@@ -242,7 +335,13 @@ public final class Worker implements AutoCloseable {
           continue;
         }
         open = 0;
-        Message message = consumer.receive(wait);
+        Message message;
+        try {
+          message = consumer.receive(wait);
+        } catch (JMSException | RuntimeException e) {
+          breaker.releasePermission();
+          throw e;
+        }
         if (message == null || stopping) {
           breaker.releasePermission();
           if (message != null) {
@@ -252,17 +351,14 @@ public final class Worker implements AutoCloseable {
         }
         handle(session, message, producer, replies, replyConsumer, breaker);
       }
-      for (MessageConsumer consumer : consumers) {
+      for (BoundedConsumer consumer : consumers) {
         consumer.close();
       }
-    } catch (Throwable t) {
-      if (!stopping) {
-        log.error(
-            "worker={} slot {} stopped: {}",
-            settings.id(),
-            Thread.currentThread().getName(),
-            t.toString(),
-            t);
+    } finally {
+      try {
+        session.close();
+      } catch (JMSException | RuntimeException e) {
+        log.debug("worker={} closing a slot's session: {}", settings.id(), e.toString());
       }
     }
   }
@@ -272,26 +368,59 @@ public final class Worker implements AutoCloseable {
       Message message,
       MessageProducer producer,
       TemporaryQueue replies,
-      MessageConsumer replyConsumer,
+      BoundedConsumer replyConsumer,
       CircuitBreaker breaker)
       throws JMSException {
     DispatchMessage dispatch;
     try {
-      dispatch = Wire.decode(((TextMessage) message).getText(), DispatchMessage.class);
-    } catch (Wire.WireException | ClassCastException e) {
-      deadLetter(
-          session, producer, message, String.valueOf(message.getJMSDestination()), e.getMessage());
+      dispatch =
+          Wire.decode(
+              MessageBodies.text(message, settings.broker().maxMessageBytes()),
+              DispatchMessage.class);
+    } catch (Wire.WireException e) {
       breaker.releasePermission();
+      deadLetter(
+          session,
+          producer,
+          message,
+          DeadLetters.name(message.getJMSDestination()),
+          e.getMessage());
       return;
     }
-    ClaimReply reply = claim(session, producer, replies, replyConsumer, dispatch);
+    LeaseSecret secret = LeaseSecret.generate();
+    ClaimReply reply;
+    try {
+      reply = claim(session, producer, replies, replyConsumer, dispatch, secret);
+    } catch (JMSException | RuntimeException e) {
+      breaker.releasePermission();
+      // why: the coordinator may have granted it as the session failed; asked again after
+      abandoned.add(new Abandoned(dispatch, secret));
+      throw e;
+    }
     if (reply == null) {
-      // why: no answer from the coordinator; hand the message back for another try
+      // why: stopping before the coordinator answered; hand the message back for another worker
       session.recover();
       breaker.releasePermission();
       return;
     }
-    message.acknowledge();
+    try {
+      message.acknowledge();
+    } catch (JMSException | RuntimeException e) {
+      breaker.releasePermission();
+      if (reply.granted()) {
+        // why: the dispatch goes back to the queue with the session; this worker must not run it
+        // too. The release waits in unsent for the new session: no attempt is spent.
+        queue(
+            RunResult.released(
+                    dispatch.beadId(),
+                    dispatch.run(),
+                    reply.leaseId(),
+                    settings.id(),
+                    "the claim was granted as the worker's broker session failed; released")
+                .signed(secret));
+      }
+      throw e;
+    }
     if (!reply.granted()) {
       log.info(
           "bead={} run={} worker={} claim refused: {}",
@@ -302,19 +431,73 @@ public final class Worker implements AutoCloseable {
       breaker.releasePermission();
       return;
     }
-    run(session, producer, dispatch, reply.leaseId(), breaker);
+    Running current = new Running(dispatch, reply.leaseId(), secret);
+    running.put(dispatch.run(), current);
+    try {
+      // why at once: the coordinator learns the run started, so a lease that lapses after this is
+      // an attempt, and one that lapses before it is a claim no agent took (released, no cost)
+      heartbeat(session, producer, current);
+    } catch (JMSException | RuntimeException e) {
+      // why go on: the claim is ours; the heartbeat thread tells the coordinator once it can
+      log.debug(
+          "bead={} run={}: first heartbeat not sent: {}", dispatch.beadId(), dispatch.run(), e);
+    }
+    run(current, breaker);
+    sendUnsent(session, producer);
   }
 
+  /**
+   * Claims whose answer was lost with a failed session: each is asked again with its own proof,
+   * which gets the same answer, and a grant is released at once (its dispatch went back to the
+   * queue with the session, so this worker must not run it). Without this the run would wait a
+   * whole lease to be released.
+   */
+  private void settleAbandoned(
+      Session session,
+      MessageProducer producer,
+      TemporaryQueue replies,
+      BoundedConsumer replyConsumer)
+      throws JMSException {
+    for (Abandoned a; (a = abandoned.peek()) != null && !stopping; ) {
+      ClaimReply reply = claim(session, producer, replies, replyConsumer, a.dispatch(), a.secret());
+      if (reply != null && reply.granted()) {
+        queue(
+            RunResult.released(
+                    a.dispatch().beadId(),
+                    a.dispatch().run(),
+                    reply.leaseId(),
+                    settings.id(),
+                    "the claim's answer was lost with the broker connection; released")
+                .signed(a.secret()));
+      }
+      abandoned.remove(a);
+    }
+  }
+
+  /** A claim asked on a session that failed before the answer came. */
+  private record Abandoned(DispatchMessage dispatch, LeaseSecret secret) {}
+
+  private final java.util.Queue<Abandoned> abandoned =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /**
+   * Asks the coordinator for the run and waits for its answer, asking again every tenth of the
+   * claim timeout with the same request (claims are idempotent: the same proof gets the same
+   * answer), so a coordinator that starts while the claim waits answers it within moments. The
+   * dispatch is held meanwhile, however long the coordinator is away: handing it back would count a
+   * delivery against it. Null only when the worker stops first.
+   */
   private ClaimReply claim(
       Session session,
       MessageProducer producer,
       TemporaryQueue replies,
-      MessageConsumer replyConsumer,
-      DispatchMessage dispatch)
+      BoundedConsumer replyConsumer,
+      DispatchMessage dispatch,
+      LeaseSecret secret)
       throws JMSException {
     TextMessage request =
         session.createTextMessage(
-            Wire.encode(ClaimRequest.of(dispatch.beadId(), dispatch.run(), settings.id())));
+            Wire.encode(ClaimRequest.of(dispatch.beadId(), dispatch.run(), settings.id(), secret)));
     String correlation = UUID.randomUUID().toString();
     request.setJMSCorrelationID(correlation);
     request.setJMSReplyTo(replies);
@@ -322,46 +505,48 @@ public final class Worker implements AutoCloseable {
     request.setStringProperty(Properties.BEAD_ID, dispatch.beadId());
     request.setLongProperty(Properties.RUN, dispatch.run());
     request.setStringProperty(Properties.WORKER, settings.id());
-    // why: a claim need not survive a broker restart: unanswered, it times out and the dispatch is
-    // handed back and claimed again; the coordinator answers a repeated claim the same way
-    producer.send(
-        session.createQueue(Addresses.CLAIMS),
-        request,
-        DeliveryMode.NON_PERSISTENT,
-        Message.DEFAULT_PRIORITY,
-        0);
-    long deadline = System.currentTimeMillis() + settings.claimTimeout().toMillis();
-    while (System.currentTimeMillis() < deadline) {
-      Message answer = replyConsumer.receive(Math.max(1, deadline - System.currentTimeMillis()));
-      if (answer == null) {
-        break;
-      }
-      answer.acknowledge();
-      if (correlation.equals(answer.getJMSCorrelationID())) {
-        try {
-          return Wire.decode(((TextMessage) answer).getText(), ClaimReply.class);
-        } catch (Wire.WireException e) {
-          log.warn("unreadable claim reply dropped: {}", e.getMessage());
+    Topic claims = session.createTopic(Addresses.CLAIMS);
+    long askEvery = Math.max(50, settings.claimTimeout().toMillis() / 10);
+    long started = System.currentTimeMillis();
+    long warnAt = started + settings.claimTimeout().toMillis();
+    while (!stopping) {
+      // why non-persistent: a claim need not survive a broker restart; it is asked again
+      producer.send(claims, request, DeliveryMode.NON_PERSISTENT, Message.DEFAULT_PRIORITY, 0);
+      long until = System.currentTimeMillis() + askEvery;
+      for (long left = askEvery; left > 0; left = until - System.currentTimeMillis()) {
+        Message answer = replyConsumer.receive(left);
+        if (answer == null) {
+          break;
         }
+        answer.acknowledge();
+        if (correlation.equals(answer.getJMSCorrelationID())) {
+          try {
+            return Wire.decode(
+                MessageBodies.text(answer, settings.broker().maxMessageBytes()), ClaimReply.class);
+          } catch (Wire.WireException e) {
+            log.warn("unreadable claim reply dropped: {}", e.getMessage());
+          }
+        }
+        // else: a second answer to a claim asked twice, already acted on
+      }
+      long now = System.currentTimeMillis();
+      if (now >= warnAt) {
+        log.warn(
+            "bead={} run={} worker={} no claim reply for {}: is the coordinator running? still"
+                + " holding the bead and asking",
+            dispatch.beadId(),
+            dispatch.run(),
+            settings.id(),
+            Durations.format(Duration.ofMillis(now - started)));
+        warnAt = now + settings.claimTimeout().toMillis();
       }
     }
-    log.warn(
-        "bead={} run={} worker={} no claim reply within {}",
-        dispatch.beadId(),
-        dispatch.run(),
-        settings.id(),
-        settings.claimTimeout());
     return null;
   }
 
-  private void run(
-      Session session,
-      MessageProducer producer,
-      DispatchMessage dispatch,
-      String leaseId,
-      CircuitBreaker breaker) {
-    Running current = new Running(dispatch, leaseId);
-    running.put(dispatch.run(), current);
+  private void run(Running current, CircuitBreaker breaker) {
+    DispatchMessage dispatch = current.dispatch;
+    String leaseId = current.leaseId;
     long start = System.nanoTime();
     AgentProfile profile = settings.profile(dispatch.profile());
     Duration timeout = profile.timeout() == null ? settings.timeout() : profile.timeout();
@@ -373,7 +558,7 @@ public final class Worker implements AutoCloseable {
         dispatch.turn(),
         profile.name(),
         settings.id());
-    RunResult result;
+    RunResult result = null;
     try {
       result = execute(dispatch, leaseId, current, profile, timeout, start, breaker);
     } catch (Exception e) {
@@ -383,9 +568,23 @@ public final class Worker implements AutoCloseable {
           RunResult.released(
               dispatch.beadId(), dispatch.run(), leaseId, settings.id(), "worker error: " + e);
     } finally {
+      if (result == null) {
+        // why: an Error on its way out; the run must still leave this worker, released
+        result =
+            RunResult.released(
+                dispatch.beadId(), dispatch.run(), leaseId, settings.id(), "worker error");
+      }
+      log.info(
+          "bead={} run={} attempt={} worker={} outcome={}",
+          dispatch.beadId(),
+          dispatch.run(),
+          dispatch.attempt(),
+          settings.id(),
+          result.outcome());
+      // why queued before it leaves running: the heartbeats never miss it
+      queue(result.signed(current.secret));
       running.remove(dispatch.run());
     }
-    finish(session, producer, dispatch, result);
   }
 
   private RunResult execute(
@@ -481,18 +680,6 @@ public final class Worker implements AutoCloseable {
         .with(ops, profile.completion());
   }
 
-  private void finish(
-      Session session, MessageProducer producer, DispatchMessage dispatch, RunResult result) {
-    log.info(
-        "bead={} run={} attempt={} worker={} outcome={}",
-        dispatch.beadId(),
-        dispatch.run(),
-        dispatch.attempt(),
-        settings.id(),
-        result.outcome());
-    send(session, producer, result);
-  }
-
   /**
    * After the agent: on success its changes are committed on the bead's branch and the worktree
    * removed; on failure the worktree is kept for a human. Either way the bead's metadata records
@@ -584,70 +771,67 @@ public final class Worker implements AutoCloseable {
     return "exit code " + agent.exitCode();
   }
 
-  /** Results the broker refused to take asynchronously, sent again by their slot. */
-  private final java.util.Queue<RunResult> refused =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** A result to send: kept (and heartbeated) until the broker confirms it. */
+  private void queue(RunResult result) {
+    Unsent entry = new Unsent(result);
+    entry.resend = true;
+    unsent.put(result.run(), entry);
+  }
 
   /**
-   * Sends a result without waiting for the broker's journal: the slot takes its next bead at once.
-   * A send the broker refuses comes back through {@link #refused} and is sent again, synchronously
-   * with retries, by the slot before its next bead; if the worker dies first, the lease expires and
-   * the bead runs again: nothing is lost, only time.
+   * Sends the results waiting to go, without waiting for the broker's journal: the slot takes its
+   * next bead at once. One the broker refuses is marked and sent again by the next slot that comes
+   * here; a send that fails fails the session (the slot heals it, and the result goes then). If the
+   * worker dies first, the lease expires and the bead runs again: nothing is lost, only time.
    */
-  private void send(Session session, MessageProducer producer, RunResult result) {
-    try {
-      producer.send(
-          session.createQueue(Addresses.RESULTS),
-          resultMessage(session, result),
-          DeliveryMode.PERSISTENT,
-          Message.DEFAULT_PRIORITY,
-          0,
-          new CompletionListener() {
-            @Override
-            public void onCompletion(Message message) {}
+  private void sendUnsent(Session session, MessageProducer producer) throws JMSException {
+    for (Unsent entry : unsent.values()) {
+      synchronized (entry) {
+        if (!entry.resend) {
+          continue;
+        }
+        entry.resend = false;
+      }
+      RunResult result = entry.result;
+      try {
+        if (stopping) {
+          // why synchronous: the session closes next; the release must be with the broker first
+          producer.send(
+              session.createQueue(Addresses.RESULTS),
+              resultMessage(session, result),
+              DeliveryMode.PERSISTENT,
+              Message.DEFAULT_PRIORITY,
+              0);
+          unsent.remove(result.run(), entry);
+          continue;
+        }
+        producer.send(
+            session.createQueue(Addresses.RESULTS),
+            resultMessage(session, result),
+            DeliveryMode.PERSISTENT,
+            Message.DEFAULT_PRIORITY,
+            0,
+            new CompletionListener() {
+              @Override
+              public void onCompletion(Message message) {
+                unsent.remove(result.run(), entry);
+              }
 
-            @Override
-            public void onException(Message message, Exception e) {
-              log.warn(
-                  "bead={} run={} worker={} result refused by the broker ({}); sending it again",
-                  result.beadId(),
-                  result.run(),
-                  settings.id(),
-                  e.toString());
-              refused.add(result);
-            }
-          });
-    } catch (JMSException e) {
-      sendWithRetry(session, producer, result);
-    }
-  }
-
-  private void resendRefusedResults(Session session, MessageProducer producer) {
-    for (RunResult result; (result = refused.poll()) != null; ) {
-      sendWithRetry(session, producer, result);
-    }
-  }
-
-  private void sendWithRetry(Session session, MessageProducer producer, RunResult result) {
-    try {
-      sendRetry.executeCallable(
-          () -> {
-            producer.send(
-                session.createQueue(Addresses.RESULTS),
-                resultMessage(session, result),
-                DeliveryMode.PERSISTENT,
-                Message.DEFAULT_PRIORITY,
-                0);
-            return null;
-          });
-    } catch (Exception e) {
-      // why: the lease will expire and the coordinator re-dispatches; nothing is lost, only time
-      log.error(
-          "bead={} run={} worker={} result not sent ({}); the lease will expire and the bead run again",
-          result.beadId(),
-          result.run(),
-          settings.id(),
-          e.toString());
+              @Override
+              public void onException(Message message, Exception e) {
+                log.warn(
+                    "bead={} run={} worker={} result refused by the broker ({}); sending it again",
+                    result.beadId(),
+                    result.run(),
+                    settings.id(),
+                    e.toString());
+                entry.resend = true;
+              }
+            });
+      } catch (JMSException | RuntimeException e) {
+        entry.resend = true;
+        throw e;
+      }
     }
   }
 
@@ -664,12 +848,9 @@ public final class Worker implements AutoCloseable {
   private void deadLetter(
       Session session, MessageProducer producer, Message message, String queue, String reason)
       throws JMSException {
-    Message copy =
-        message instanceof TextMessage text
-            ? session.createTextMessage(text.getText())
-            : session.createMessage();
-    copy.setStringProperty(Properties.DEAD_LETTER_REASON, queue + ": " + reason);
-    producer.send(session.createQueue(Addresses.DEAD_LETTER), copy);
+    producer.send(
+        session.createQueue(Addresses.DEAD_LETTER),
+        DeadLetters.copy(session, message, queue, reason, settings.broker().maxMessageBytes()));
     message.acknowledge();
     log.error(
         "poison message {} on {} moved to {}: {}",
@@ -680,6 +861,9 @@ public final class Worker implements AutoCloseable {
   }
 
   private void beat() {
+    if (!link.isUp()) {
+      return; // why quiet: the link says when the broker is lost and when it is back
+    }
     if (!stopping) {
       try {
         announce();
@@ -689,24 +873,42 @@ public final class Worker implements AutoCloseable {
       }
     }
     try {
-      for (Running r : running.values()) {
-        synchronized (this) {
-          if (heartbeatSession == null) {
-            return;
-          }
-          TextMessage m =
-              heartbeatSession.createTextMessage(
-                  Wire.encode(
-                      Heartbeat.of(
-                          r.dispatch.beadId(), r.dispatch.run(), r.leaseId, settings.id())));
-          m.setStringProperty(Properties.TYPE, "heartbeat");
-          m.setStringProperty(Properties.BEAD_ID, r.dispatch.beadId());
-          heartbeatProducer.send(m);
+      synchronized (this) {
+        if (heartbeatSession == null) {
+          return;
+        }
+        for (Running r : running.values()) {
+          heartbeatProducer.send(
+              heartbeatMessage(heartbeatSession, r.dispatch.beadId(), r.dispatch.run(), r.leaseId));
+        }
+        for (Unsent u : unsent.values()) {
+          heartbeatProducer.send(
+              heartbeatMessage(
+                  heartbeatSession, u.result.beadId(), u.result.run(), u.result.leaseId()));
         }
       }
     } catch (Throwable t) {
       log.warn("worker={} heartbeat not sent: {}", settings.id(), t.toString());
     }
+  }
+
+  /** A heartbeat on a slot's own session: the first one of a run, sent as its agent starts. */
+  private void heartbeat(Session session, MessageProducer producer, Running r) throws JMSException {
+    producer.send(
+        session.createTopic(Addresses.HEARTBEATS),
+        heartbeatMessage(session, r.dispatch.beadId(), r.dispatch.run(), r.leaseId),
+        DeliveryMode.NON_PERSISTENT,
+        Message.DEFAULT_PRIORITY,
+        0);
+  }
+
+  private TextMessage heartbeatMessage(Session session, String beadId, long run, String leaseId)
+      throws JMSException {
+    TextMessage m =
+        session.createTextMessage(Wire.encode(Heartbeat.of(beadId, run, leaseId, settings.id())));
+    m.setStringProperty(Properties.TYPE, "heartbeat");
+    m.setStringProperty(Properties.BEAD_ID, beadId);
+    return m;
   }
 
   /**
@@ -782,13 +984,7 @@ public final class Worker implements AutoCloseable {
       } catch (JMSException | RuntimeException e) {
         log.debug("worker={} could not say it is leaving: {}", settings.id(), e.toString());
       }
-      try {
-        if (connection != null) {
-          connection.close();
-        }
-      } catch (JMSException e) {
-        log.warn("closing the broker connection", e);
-      }
+      link.close();
       heartbeatSession = null;
     }
     log.info("worker={} stopped", settings.id());

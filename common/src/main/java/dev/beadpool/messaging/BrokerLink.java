@@ -1,0 +1,267 @@
+package dev.beadpool.messaging;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A process's connection to the broker that heals itself: when the broker restarts, the network
+ * drops, or this process was paused past the broker's connection TTL, the connection is made again
+ * (with backoff, forever) and every {@link Listener} attaches its sessions and consumers anew.
+ *
+ * <p>Loops that own a session of their own (a worker's slot, the coordinator's results) get the
+ * current connection from {@link #await()}; when their session fails they call {@link
+ * #failed(Connection, Exception)} and wait for {@link #await()} again, which returns a new
+ * connection once there is one. One outage is logged twice, when it starts and when it ends
+ * ("broker lost ... reconnected after 12.4 s"), however many loops notice it.
+ *
+ * <p>Threads: the reconnection runs on a thread of its own ({@code <who>-reconnect}); listeners are
+ * called on it, in the order they were added.
+ */
+public final class BrokerLink implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BrokerLink.class);
+
+  /** Told when the connection is lost and when a new one is there. */
+  public interface Listener {
+    /** A new connection, not started yet: create the sessions and consumers this listener owns. */
+    void connected(Connection connection) throws JMSException;
+
+    /** The connection was lost; its sessions are dead. Called before reconnecting begins. */
+    default void lost() {}
+  }
+
+  private final ConnectionFactory factory;
+  private final String who;
+  private final BrokerSettings broker;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  private Connection current;
+  private boolean closed;
+  private long lostAtNanos;
+  private int outages;
+  private Thread reconnecting;
+
+  public BrokerLink(ConnectionFactory factory, String who, BrokerSettings broker) {
+    this.factory = factory;
+    this.who = who;
+    this.broker = broker;
+  }
+
+  /** Adds a listener; call before {@link #connect()}. */
+  public BrokerLink listen(Listener listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  /**
+   * Connects for the first time, waiting for the broker as long as it takes (with backoff, saying
+   * so), attaches every listener and starts the connection.
+   *
+   * @throws BrokerConnections.LoginRefusedException if the broker refuses the login
+   */
+  public void connect() throws Exception {
+    Connection connection = BrokerConnections.connect(factory, who, broker);
+    try {
+      attach(connection);
+    } catch (JMSException e) {
+      // why: the broker went away between the connection and its sessions; heal as for any loss
+      failed(connection, e);
+    }
+  }
+
+  /** The connection to use now, waiting for one while the broker is away. */
+  public synchronized Connection await() throws InterruptedException {
+    while (current == null && !closed) {
+      wait();
+    }
+    if (closed) {
+      throw new InterruptedException(who + ": broker connection closed");
+    }
+    return current;
+  }
+
+  /** Whether a connection is up now (false while reconnecting). */
+  public synchronized boolean isUp() {
+    return current != null && !closed;
+  }
+
+  /** How many times the connection has been lost since the start. */
+  public synchronized int outages() {
+    return outages;
+  }
+
+  /**
+   * Something using {@code connection} failed: if it is still the current one, it is dropped and
+   * made again. Safe to call from any thread, any number of times for one outage.
+   */
+  public void failed(Connection connection, Exception cause) {
+    synchronized (this) {
+      if (closed || connection != current && current != null) {
+        return; // already healed, or a loop reporting an old connection
+      }
+      if (current == null && reconnecting != null) {
+        return; // already reconnecting
+      }
+      current = null;
+      outages++;
+      lostAtNanos = System.nanoTime();
+      reconnecting = new Thread(() -> reconnect(connection), who + "-reconnect");
+      reconnecting.setDaemon(true);
+    }
+    log.warn(
+        "{}: broker {} lost ({}); reconnecting",
+        who,
+        broker.url(),
+        cause == null ? "?" : cause.getMessage());
+    for (Listener listener : listeners) {
+      try {
+        listener.lost();
+      } catch (RuntimeException e) {
+        log.warn("{}: {} on the broker's loss", who, e.toString(), e);
+      }
+    }
+    synchronized (this) {
+      if (!closed) {
+        reconnecting.start();
+      }
+    }
+  }
+
+  /**
+   * Something using {@code connection} failed, maybe not the connection itself (a queue that cannot
+   * be made, say): a session made and closed on it tells which. Only a dead connection is made
+   * again; the caller backs off either way.
+   *
+   * @return whether the connection was dead
+   */
+  public boolean check(Connection connection, Exception cause) {
+    synchronized (this) {
+      if (connection != current) {
+        return true; // already being healed
+      }
+    }
+    try {
+      connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE).close();
+      return false;
+    } catch (JMSException | RuntimeException dead) {
+      failed(connection, cause);
+      return true;
+    }
+  }
+
+  private void reconnect(Connection old) {
+    // why here: not on the client's failure thread, which reported the loss
+    closeQuietly(old);
+    while (true) {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+      }
+      Connection connection;
+      try {
+        connection = BrokerConnections.connect(factory, who, broker);
+      } catch (InterruptedException e) {
+        return;
+      } catch (Exception e) {
+        // why: even a refused login may be a broker still starting its security; keep trying
+        log.warn("{}: reconnecting to {} failed: {}", who, broker.url(), e.toString());
+        if (!pause(BrokerConnections.LONGEST_WAIT)) {
+          return;
+        }
+        continue;
+      }
+      try {
+        attach(connection);
+        double seconds;
+        synchronized (this) {
+          seconds = (System.nanoTime() - lostAtNanos) / 1e9;
+          if (reconnecting == Thread.currentThread()) {
+            reconnecting = null;
+          }
+        }
+        log.warn("{}: broker {} reconnected after {} s", who, broker.url(), round(seconds));
+        return;
+      } catch (JMSException e) {
+        // why: lost again while attaching; start over on a new connection
+        synchronized (this) {
+          current = null;
+        }
+        closeQuietly(connection);
+        if (!pause(BrokerConnections.FIRST_WAIT)) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void attach(Connection connection) throws JMSException {
+    connection.setExceptionListener(e -> failed(connection, e));
+    for (Listener listener : listeners) {
+      listener.connected(connection);
+    }
+    synchronized (this) {
+      if (closed) {
+        closeQuietly(connection);
+        return;
+      }
+      current = connection;
+      notifyAll();
+    }
+    connection.start();
+  }
+
+  private synchronized boolean pause(Duration duration) {
+    try {
+      wait(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return !closed;
+  }
+
+  private static String round(double seconds) {
+    return String.format(java.util.Locale.ROOT, "%.1f", seconds);
+  }
+
+  private void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (JMSException | RuntimeException e) {
+      log.debug("{}: closing a lost connection: {}", who, e.toString());
+    }
+  }
+
+  /** Closes the connection and stops reconnecting; {@link #await()} callers are woken. */
+  @Override
+  public void close() {
+    Connection connection;
+    Thread thread;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      connection = current;
+      current = null;
+      thread = reconnecting;
+      notifyAll();
+    }
+    if (thread != null) {
+      thread.interrupt();
+    }
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (JMSException e) {
+        log.warn("{}: closing the broker connection", who, e);
+      }
+    }
+  }
+}
