@@ -184,8 +184,7 @@ class CliThroughCoordinatorTest {
     Path file = OwnerFile.of(db);
     new OwnerFile("http://127.0.0.1:1", ProcessHandle.current().pid(), "t").write(file);
     Files.setPosixFilePermissions(file, java.util.Set.of());
-    org.junit.jupiter.api.Assumptions.assumeFalse(
-        Files.isReadable(file), "root reads every file");
+    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(file), "root reads every file");
 
     Result r = cli("close", "x-1", "--db", db.toString());
 

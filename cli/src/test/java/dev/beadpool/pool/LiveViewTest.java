@@ -169,9 +169,7 @@ class LiveViewTest {
   List<String> subscribe(String query) throws Exception {
     HttpResponse<InputStream> response =
         http.send(
-            apiRequest("/api/events" + query)
-                .build(),
-            HttpResponse.BodyHandlers.ofInputStream());
+            apiRequest("/api/events" + query).build(), HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
@@ -226,10 +224,7 @@ class LiveViewTest {
     List<String> second = subscribe("?bead=" + work.id());
     List<String> all = subscribe("");
     assertThat(
-            http.send(
-                    apiRequest("/api/status")
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
+            http.send(apiRequest("/api/status").build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .as("streams do not take the threads of the other endpoints")
         .isEqualTo(200);
@@ -318,9 +313,7 @@ class LiveViewTest {
   void anUnknownBeadIsNotFound() throws Exception {
     HttpResponse<String> response =
         http.send(
-            apiRequest("/api/events?bead=nope-1")
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+            apiRequest("/api/events?bead=nope-1").build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.body()).contains("nope-1");
 
