@@ -182,6 +182,7 @@ class CliThroughCoordinatorTest {
   void anOwnerFileOfAnotherUserIsAClearError() throws Exception {
     Path db = dir.resolve(".beadpool/beads.db");
     Path file = OwnerFile.of(db);
+    Files.createDirectories(file.getParent());
     new OwnerFile("http://127.0.0.1:1", ProcessHandle.current().pid(), "t").write(file);
     Files.setPosixFilePermissions(file, java.util.Set.of());
     org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(file), "root reads every file");
