@@ -2,10 +2,11 @@ package dev.beadpool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beadpool.api.CoordinatorApi;
+import dev.beadpool.api.ApiToken;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.BeadFormatException;
 import dev.beadpool.bead.Json;
+import dev.beadpool.owner.OwnerFile;
 import dev.beadpool.store.BeadNotFoundException;
 import dev.beadpool.store.RefusedException;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,33 +28,73 @@ import java.util.Optional;
 final class CoordinatorClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private final URI base;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** The API token for {@code --server} users (never a flag: it would show in {@code ps}). */
+  static final String TOKEN_ENV = "BEADPOOL_API_TOKEN";
 
-  CoordinatorClient(String url) {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private final URI base;
+  private final String token;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+
+  /**
+   * @param token the API token, sent with every request; null or blank: none (the coordinator will
+   *     answer 401, which says how to give one)
+   */
+  CoordinatorClient(String url, String token) {
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
+    this.token = token == null ? "" : token.strip();
   }
 
   /**
-   * The coordinator that owns the store at {@code db}, if one is running: its owner file names it.
-   * A file left by a coordinator that died is ignored.
+   * The coordinator that owns the store at {@code db}, if one is running: its owner file names it
+   * and holds its token. A file left by a coordinator that died is ignored.
    */
   static Optional<CoordinatorClient> owning(Path db) {
-    Path owner = db.toAbsolutePath().getParent().resolve(CoordinatorApi.OWNER_FILE);
-    if (!Files.isRegularFile(owner)) {
-      return Optional.empty();
+    return ownerOf(db)
+        .filter(OwnerFile::ownerAlive)
+        .map(owner -> new CoordinatorClient(owner.url(), owner.token()));
+  }
+
+  /**
+   * The coordinator at {@code url} ({@code --server}), with the token {@code $BEADPOOL_API_TOKEN}
+   * gives, else the one in the store's owner file if that file names the same URL.
+   */
+  static CoordinatorClient at(String url, Path db) {
+    String env = System.getenv(TOKEN_ENV);
+    if (env != null && !env.isBlank()) {
+      return new CoordinatorClient(url, env);
     }
+    String token =
+        ownerOf(db).filter(owner -> sameUrl(owner.url(), url)).map(OwnerFile::token).orElse(null);
+    return new CoordinatorClient(url, token);
+  }
+
+  private static boolean sameUrl(String a, String b) {
+    return a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
+  }
+
+  private static Optional<OwnerFile> ownerOf(Path db) {
+    Path file = OwnerFile.of(db);
     try {
-      JsonNode info = Json.MAPPER.readTree(owner.toFile());
-      long pid = info.path("pid").asLong(-1);
-      boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-      return alive
-          ? Optional.of(new CoordinatorClient(info.path("url").asText()))
-          : Optional.empty();
+      return OwnerFile.read(file);
+    } catch (AccessDeniedException e) {
+      throw new CliException(
+          "cannot read "
+              + file
+              + ": it holds the running coordinator's API token and only the user who started it"
+              + " may read it; run beadpool as that user");
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT);
+    if (!token.isEmpty()) {
+      b.header("Authorization", ApiToken.header(token));
+    }
+    return b;
   }
 
   String url() {
@@ -61,8 +102,7 @@ final class CoordinatorClient {
   }
 
   JsonNode get(String endpoint) {
-    return send(
-        HttpRequest.newBuilder(base.resolve("api/" + endpoint)).timeout(TIMEOUT).GET().build());
+    return send(request("api/" + endpoint).GET().build());
   }
 
   /**
@@ -77,11 +117,7 @@ final class CoordinatorClient {
       sep = "&";
     }
     HttpRequest request =
-        HttpRequest.newBuilder(base.resolve(query.toString()))
-            .timeout(TIMEOUT)
-            .header("Accept", "text/event-stream")
-            .GET()
-            .build();
+        request(query.toString()).header("Accept", "text/event-stream").GET().build();
     HttpResponse<java.io.InputStream> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -104,6 +140,10 @@ final class CoordinatorClient {
       if (response.statusCode() == 404) {
         throw new CliException(error, ExitCodes.USAGE);
       }
+      if (response.statusCode() == 401 || response.statusCode() == 403) {
+        // why Unavailable: a coordinator restarting gets a new token, found again on reconnect
+        throw new Unavailable(refused(response.statusCode(), error));
+      }
       throw new Unavailable(
           "coordinator " + base + " answered " + response.statusCode() + ": " + error);
     }
@@ -121,8 +161,7 @@ final class CoordinatorClient {
 
   JsonNode post(String endpoint, ObjectNode body) {
     return send(
-        HttpRequest.newBuilder(base.resolve("api/" + endpoint))
-            .timeout(TIMEOUT)
+        request("api/" + endpoint)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(Json.compact(body)))
             .build());
@@ -153,10 +192,26 @@ final class CoordinatorClient {
           throw new BeadNotFoundException(
               error == null ? "?" : error.replace("no issue found matching ", ""));
       case 409 -> throw new RefusedException(error);
+      case 401, 403 -> throw new CliException(refused(response.statusCode(), error));
       default ->
           throw new CliException(
               "coordinator " + base + " answered " + response.statusCode() + ": " + error);
     }
+  }
+
+  /** A 401 or 403, saying where the token comes from. */
+  private String refused(int status, String error) {
+    String message =
+        "the coordinator at " + base + " refused the request (" + status + ": " + error + ")";
+    if (status == 401) {
+      message +=
+          token.isEmpty()
+              ? "; no API token was sent: with --server, set " + TOKEN_ENV
+              : "; the API token sent is not its token: "
+                  + TOKEN_ENV
+                  + " (with --server) must be the token in its coordinator.json";
+    }
+    return message;
   }
 
   static Bead bead(JsonNode json) {

@@ -1,7 +1,9 @@
 package dev.beadpool.cli;
 
+import dev.beadpool.api.ApiLimits;
 import dev.beadpool.api.CoordinatorApi;
 import dev.beadpool.dispatch.Coordinator;
+import dev.beadpool.owner.StoreLock;
 import dev.beadpool.store.BeadStore;
 import java.time.Clock;
 import picocli.CommandLine.Command;
@@ -36,6 +38,8 @@ final class CoordinatorCommand extends BaseCommand {
   @Override
   public Integer call() throws Exception {
     try (Services services = new Services()) {
+      // why first: a second coordinator on a store must change nothing, not even its files
+      StoreLock lock = services.add(StoreLocks.acquire(store.path()));
       BeadStore beads = services.add(store.openOrCreate());
       Coordinator coordinator =
           services.add(
@@ -44,7 +48,8 @@ final class CoordinatorCommand extends BaseCommand {
                   options.settings(broker.settings(), store.projectDir()),
                   Clock.systemUTC()));
       coordinator.start();
-      services.add(CoordinatorApi.start(coordinator, store.path(), httpHost, httpPort));
+      services.add(
+          CoordinatorApi.start(coordinator, lock, httpHost, httpPort, ApiLimits.ofDefaults()));
       err()
           .println(
               "coordinator running on "

@@ -65,7 +65,8 @@ final class ImportCommand extends BaseCommand {
                       .createObjectNode()
                       .put("path", file.toAbsolutePath().toString())
                       .put("actor", actor.resolve()));
-      ImportResult result = dev.beadpool.bead.Json.MAPPER.treeToValue(answer, ImportResult.class);
+      ImportResult result =
+          withLocalReasons(dev.beadpool.bead.Json.MAPPER.treeToValue(answer, ImportResult.class));
       if (json) {
         Output.json(out(), toJson(result));
       } else {
@@ -88,6 +89,32 @@ final class ImportCommand extends BaseCommand {
       printSummary(result);
     }
     return result.invalid().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /**
+   * The coordinator answers invalid lines by number only (a reason may quote the line, and the API
+   * tells no one what a file holds); this process can read the file, so it reads the reasons.
+   */
+  private ImportResult withLocalReasons(ImportResult remote) throws IOException {
+    if (remote.invalid().isEmpty()) {
+      return remote;
+    }
+    java.util.Map<Long, JsonlLine.Invalid> local = new java.util.HashMap<>();
+    for (JsonlLine line : dev.beadpool.jsonl.JsonlReader.readAll(file)) {
+      if (line instanceof JsonlLine.Invalid bad) {
+        local.put(bad.lineNumber(), bad);
+      }
+    }
+    java.util.List<JsonlLine.Invalid> invalid =
+        remote.invalid().stream().map(bad -> local.getOrDefault(bad.lineNumber(), bad)).toList();
+    return new ImportResult(
+        remote.created(),
+        remote.updated(),
+        remote.unchanged(),
+        remote.stale(),
+        remote.skippedLines(),
+        invalid,
+        remote.skippedEdges());
   }
 
   private boolean progressWanted() {

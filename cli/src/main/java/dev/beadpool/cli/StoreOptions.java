@@ -23,13 +23,14 @@ final class StoreOptions {
       defaultValue = "${env:BEADPOOL_SERVER}",
       description =
           "A running coordinator's API for writes (env BEADPOOL_SERVER; default: the one that owns the"
-              + " store, found in .beadpool/coordinator.json).")
+              + " store, found in .beadpool/coordinator.json). Its API token comes from"
+              + " $BEADPOOL_API_TOKEN, else from that file if it names the same URL.")
   String server;
 
   /** The coordinator writes must go through: --server, or the one that owns the store. */
   java.util.Optional<CoordinatorClient> coordinator() {
     if (server != null && !server.isBlank()) {
-      return java.util.Optional.of(new CoordinatorClient(server));
+      return java.util.Optional.of(CoordinatorClient.at(server, path()));
     }
     return CoordinatorClient.owning(path());
   }
@@ -79,12 +80,6 @@ final class StoreOptions {
 
   /** The project directory: the one holding {@code .beadpool/}. */
   Path projectDir() {
-    Path parent = path().toAbsolutePath().getParent();
-    if (parent != null
-        && parent.getFileName() != null
-        && parent.getFileName().toString().equals(".beadpool")) {
-      return parent.getParent();
-    }
-    return parent == null ? Path.of("").toAbsolutePath() : parent;
+    return dev.beadpool.api.CoordinatorApi.projectDirOf(path());
   }
 }

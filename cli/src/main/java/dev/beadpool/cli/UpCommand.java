@@ -1,8 +1,10 @@
 package dev.beadpool.cli;
 
+import dev.beadpool.api.ApiLimits;
 import dev.beadpool.api.CoordinatorApi;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.TerminalText;
+import dev.beadpool.owner.StoreLock;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.ImportResult;
 import java.nio.file.Path;
@@ -45,6 +47,8 @@ final class UpCommand extends BaseCommand {
       workerOptions.slots = workers;
     }
     try (Services services = new Services()) {
+      // why first: a store another coordinator owns must not be imported into or served twice
+      StoreLock lock = services.add(StoreLocks.acquire(store.path()));
       BeadStore beads = services.add(store.openOrCreate());
       if (importFile != null) {
         ImportResult imported = beads.importFile(importFile, "beadpool", null);
@@ -64,7 +68,8 @@ final class UpCommand extends BaseCommand {
               broker -> coordinatorOptions.settings(broker, project),
               broker -> workerOptions.settings(broker, project));
       // why: `beadpool close` and friends in another terminal reach this coordinator through it
-      services.add(CoordinatorApi.start(pool.coordinator, store.path(), "127.0.0.1", 0));
+      services.add(
+          CoordinatorApi.start(pool.coordinator, lock, "127.0.0.1", 0, ApiLimits.ofDefaults()));
       err()
           .println(
               "beadpool up: broker "

@@ -10,6 +10,8 @@ import dev.beadpool.cli.BeadpoolCommand;
 import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.messaging.BrokerSettings;
+import dev.beadpool.owner.OwnerFile;
+import dev.beadpool.owner.StoreLock;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.NewBead;
 import dev.beadpool.worker.Worker;
@@ -119,6 +121,76 @@ class CliThroughCoordinatorTest {
     Result close = cli("close", id, "--db", db.toString());
 
     assertThat(close.exit()).as(close.err()).isZero();
+  }
+
+  @Test
+  void upAndCoordinatorOnAStoreAnotherCoordinatorOwnsAreRefusedNamingIt() throws Exception {
+    Path db = dir.resolve(".beadpool/beads.db");
+    try (StoreLock owner = StoreLock.acquire(db)) {
+      new OwnerFile("http://127.0.0.1:7499", 4242, "t0k3n").write(OwnerFile.of(db));
+
+      Result up = cli("up", "--db", db.toString(), "--until-idle");
+      Result coordinator =
+          cli("coordinator", "--db", db.toString(), "--broker", "tcp://127.0.0.1:1");
+
+      for (Result r : List.of(up, coordinator)) {
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err())
+            .contains("is owned by the coordinator with pid 4242 and API port 7499")
+            .doesNotContain("t0k3n")
+            .doesNotContain("at dev.beadpool");
+      }
+      assertThat(db).as("nothing was created").doesNotExist();
+      assertThat(OwnerFile.read(OwnerFile.of(db)).orElseThrow().pid()).isEqualTo(4242);
+    }
+  }
+
+  @Test
+  void aServerUrlOtherThanTheOwnerFilesGetsNoTokenAndSaysHowToGiveOne() throws Exception {
+    Path db = dir.resolve(".beadpool/beads.db");
+    try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
+        BeadStore store = BeadStore.open(db, Clock.systemUTC());
+        Coordinator coordinator =
+            new Coordinator(
+                store,
+                CoordinatorSettings.defaults(BrokerSettings.anonymous(broker.url())),
+                Clock.systemUTC())) {
+      coordinator.start();
+      String id = store.create(NewBead.titled("x"), "t").id();
+      try (CoordinatorApi api = CoordinatorApi.start(coordinator, db, "127.0.0.1", 0)) {
+        Result same =
+            cli("close", id, "--db", db.toString(), "--server", "http://127.0.0.1:" + api.port());
+        assertThat(same.exit()).as(same.err()).isZero();
+
+        Result other =
+            cli(
+                "close",
+                id,
+                "--db",
+                dir.resolve("elsewhere/beads.db").toString(),
+                "--server",
+                "http://localhost:" + api.port());
+        assertThat(other.exit()).isEqualTo(1);
+        assertThat(other.err())
+            .contains("refused the request (401")
+            .contains("no API token was sent: with --server, set BEADPOOL_API_TOKEN");
+      }
+    }
+  }
+
+  @Test
+  void anOwnerFileOfAnotherUserIsAClearError() throws Exception {
+    Path db = dir.resolve(".beadpool/beads.db");
+    Path file = OwnerFile.of(db);
+    Files.createDirectories(file.getParent());
+    new OwnerFile("http://127.0.0.1:1", ProcessHandle.current().pid(), "t").write(file);
+    Files.setPosixFilePermissions(file, java.util.Set.of());
+    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(file), "root reads every file");
+
+    Result r = cli("close", "x-1", "--db", db.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("only the user who started it may read it");
   }
 
   @Test

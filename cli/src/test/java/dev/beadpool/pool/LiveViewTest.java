@@ -13,6 +13,7 @@ import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.dispatch.RunningRun;
 import dev.beadpool.messaging.BrokerSettings;
+import dev.beadpool.owner.OwnerFile;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.NewBead;
 import dev.beadpool.store.Run;
@@ -157,14 +158,18 @@ class LiveViewTest {
         "test");
   }
 
+  /** A request to the API, with the token the coordinator wrote to its owner file. */
+  HttpRequest.Builder apiRequest(String path) throws java.io.IOException {
+    String token = OwnerFile.read(OwnerFile.of(db)).orElseThrow().token();
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+        .header("Authorization", "Bearer " + token);
+  }
+
   /** An SSE client: each event as "type json", comments as they come. */
   List<String> subscribe(String query) throws Exception {
     HttpResponse<InputStream> response =
         http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + api.port() + "/api/events" + query))
-                .build(),
-            HttpResponse.BodyHandlers.ofInputStream());
+            apiRequest("/api/events" + query).build(), HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
@@ -219,11 +224,7 @@ class LiveViewTest {
     List<String> second = subscribe("?bead=" + work.id());
     List<String> all = subscribe("");
     assertThat(
-            http.send(
-                    HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + api.port() + "/api/status"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
+            http.send(apiRequest("/api/status").build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .as("streams do not take the threads of the other endpoints")
         .isEqualTo(200);
@@ -312,10 +313,7 @@ class LiveViewTest {
   void anUnknownBeadIsNotFound() throws Exception {
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + api.port() + "/api/events?bead=nope-1"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+            apiRequest("/api/events?bead=nope-1").build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.body()).contains("nope-1");
 

@@ -11,6 +11,9 @@ import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.dispatch.PoolEvent;
 import dev.beadpool.dispatch.PoolEvents;
 import dev.beadpool.dispatch.PoolStatus;
+import dev.beadpool.jsonl.JsonlLine;
+import dev.beadpool.owner.OwnerFile;
+import dev.beadpool.owner.StoreLock;
 import dev.beadpool.store.BeadNotFoundException;
 import dev.beadpool.store.BeadUpdate;
 import dev.beadpool.store.ImportResult;
@@ -28,11 +31,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,8 +50,14 @@ import org.slf4j.LoggerFactory;
  * here whenever a coordinator owns the store, so the graph and dispatch see every change; reads go
  * to the store directly (SQLite in WAL mode serves readers beside the writer).
  *
- * <p>While it runs, {@code coordinator.json} beside the store names its URL and pid: that is how
- * the CLI finds it, and how it knows the store is owned.
+ * <p>While it runs, {@code coordinator.json} beside the store (mode 0600) names its URL, its pid
+ * and the API token: that is how the CLI finds it and may talk to it. It runs only while its
+ * process holds the store's lock ({@link StoreLock}), so one coordinator owns a store.
+ *
+ * <p>Every request must carry {@code Authorization: Bearer TOKEN} (401 without), be addressed to
+ * the API's own host and port, and carry no foreign {@code Origin} (403); a POST must be {@code
+ * application/json} (415) of at most {@link ApiLimits#maxBodyBytes()} (413). See {@link
+ * RequestGuard}.
  *
  * <pre>
  * GET  /api/status   pool status and in-flight runs
@@ -60,17 +72,30 @@ import org.slf4j.LoggerFactory;
  * POST /api/import   {"path", "actor"}
  * </pre>
  *
- * Errors: {@code {"error": "..."}} with 400 (bad request), 404 (no such bead), 409 (refused), 503
- * (too many event streams).
+ * Errors: {@code {"error": "..."}} with 400 (bad request), 401 (no or wrong token), 403 (foreign
+ * Host or Origin; an import path outside the project), 404 (no such bead), 409 (refused), 413 (too
+ * large), 415 (not JSON), 503 (too many event streams).
  *
- * <p>Threads: requests are answered on two threads; each event stream has a thread of its own (at
- * most {@link #MAX_STREAMS}), so watchers never hold up the other endpoints.
+ * <p>Threads: requests are answered on {@link ApiLimits#requestThreads()} threads, and a client
+ * that does not send its whole request within {@link ApiLimits#requestTimeout()} is disconnected,
+ * so slow or idle clients cannot hold them all; each event stream has a thread of its own (at most
+ * {@link #MAX_STREAMS}), so watchers never hold up the other endpoints.
  */
 public final class CoordinatorApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorApi.class);
 
   /** The owner file's name, beside the store. */
-  public static final String OWNER_FILE = "coordinator.json";
+  public static final String OWNER_FILE = OwnerFile.NAME;
+
+  /** What an invalid line of an imported file is answered with: its number, not its text. */
+  static final String INVALID_LINE =
+      "invalid line (its reason is not sent over the API; the CLI reads it from the file)";
+
+  /** Connections waiting to be accepted. */
+  static final int BACKLOG = 64;
+
+  /** How long an idle event-stream thread is kept for the next stream. */
+  static final Duration STREAM_THREAD_KEEP_ALIVE = Duration.ofSeconds(60);
 
   public static final int DEFAULT_PORT = 7411;
 
@@ -83,64 +108,157 @@ public final class CoordinatorApi implements AutoCloseable {
   private final Coordinator coordinator;
   private final HttpServer server;
   private final Path ownerFile;
+  private final StoreLock ownedLock;
+  private final ApiLimits limits;
+  private final RequestGuard guard;
+  private final ImportFiles importFiles;
+  private final ExecutorService requests;
   private final ThreadPoolExecutor streams;
   private final Set<PoolEvents.Subscription> openStreams = ConcurrentHashMap.newKeySet();
 
-  private CoordinatorApi(Coordinator coordinator, HttpServer server, Path ownerFile) {
+  private CoordinatorApi(
+      Coordinator coordinator,
+      HttpServer server,
+      StoreLock lock,
+      StoreLock ownedLock,
+      ApiLimits limits,
+      RequestGuard guard) {
     this.coordinator = coordinator;
     this.server = server;
-    this.ownerFile = ownerFile;
-    AtomicInteger numbers = new AtomicInteger();
+    this.ownerFile = OwnerFile.of(lock.storeFile());
+    this.ownedLock = ownedLock;
+    this.limits = limits;
+    this.guard = guard;
+    this.importFiles =
+        new ImportFiles(ImportFiles.projectDirOf(lock.storeFile()), limits.maxImportBytes());
+    // why the port in the names: a thread dump then says which API a thread serves
+    int port = server.getAddress().getPort();
+    this.requests =
+        Executors.newFixedThreadPool(
+            limits.requestThreads(), named("coordinator-api-" + port + "-"));
     this.streams =
         new ThreadPoolExecutor(
             0,
             MAX_STREAMS,
-            60,
-            TimeUnit.SECONDS,
+            STREAM_THREAD_KEEP_ALIVE.toMillis(),
+            TimeUnit.MILLISECONDS,
             new SynchronousQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "coordinator-api-stream-" + numbers.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            named("coordinator-api-" + port + "-stream-"));
+  }
+
+  private static ThreadFactory named(String prefix) {
+    AtomicInteger numbers = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + numbers.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
-   * Starts the API and writes the owner file.
+   * Takes the store's lock, then starts the API on it with the default limits; closing the API
+   * releases the lock. For a caller that holds the lock itself (a coordinator process takes it
+   * before anything else), see {@link #start(Coordinator, StoreLock, String, int, ApiLimits)}.
    *
    * @param port 0 for any free port
+   * @throws dev.beadpool.owner.StoreOwnedException if another coordinator owns the store
    */
   public static CoordinatorApi start(Coordinator coordinator, Path storeFile, String host, int port)
       throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 32);
-    Path owner = storeFile.toAbsolutePath().getParent().resolve(OWNER_FILE);
-    CoordinatorApi api = new CoordinatorApi(coordinator, server, owner);
+    StoreLock lock = StoreLock.acquire(storeFile);
+    try {
+      return start(coordinator, lock, lock, host, port, ApiLimits.ofDefaults());
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the API for the store whose lock the caller holds, and writes the owner file (URL, pid,
+   * a new token; mode 0600) before the first request is answered. The caller releases the lock
+   * after closing the API.
+   *
+   * @param port 0 for any free port
+   */
+  public static CoordinatorApi start(
+      Coordinator coordinator, StoreLock lock, String host, int port, ApiLimits limits)
+      throws IOException {
+    return start(coordinator, lock, null, host, port, limits);
+  }
+
+  private static CoordinatorApi start(
+      Coordinator coordinator,
+      StoreLock lock,
+      StoreLock ownedLock,
+      String host,
+      int port,
+      ApiLimits limits)
+      throws IOException {
+    // why: the JDK reads its timeouts when the first server is created, never after
+    ServerTimeouts.apply(limits);
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
+    int bound = server.getAddress().getPort();
+    ApiToken token = ApiToken.generate();
+    CoordinatorApi api =
+        new CoordinatorApi(
+            coordinator, server, lock, ownedLock, limits, new RequestGuard(token, host, bound));
     server.createContext("/api/", api::handle);
-    server.setExecutor(
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "coordinator-api");
-              t.setDaemon(true);
-              return t;
-            }));
-    server.start();
-    ObjectNode info = Json.MAPPER.createObjectNode();
+    server.setExecutor(api.requests);
     String shownHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
-    info.put("url", "http://" + shownHost + ":" + server.getAddress().getPort());
-    info.put("pid", ProcessHandle.current().pid());
-    Files.writeString(owner, Json.compact(info) + "\n");
+    try {
+      // why before start(): whoever is answered can already read the token it needs
+      new OwnerFile(
+              "http://" + shownHost + ":" + bound, ProcessHandle.current().pid(), token.value())
+          .write(api.ownerFile);
+    } catch (IOException e) {
+      server.stop(0);
+      api.requests.shutdownNow();
+      api.streams.shutdownNow();
+      throw e;
+    }
+    server.start();
     log.info(
-        "coordinator API on {}:{} (owner file {})", host, server.getAddress().getPort(), owner);
+        "coordinator API on {}:{} (owner file {}, token in it; {} request threads, request timeout"
+            + " {}, idle timeout {}, bodies up to {} bytes)",
+        host,
+        bound,
+        api.ownerFile,
+        limits.requestThreads(),
+        limits.requestTimeout(),
+        limits.idleTimeout(),
+        limits.maxBodyBytes());
     return api;
+  }
+
+  /** The project directory of a store: the one holding {@code .beadpool/}. */
+  public static Path projectDirOf(Path storeFile) {
+    return ImportFiles.projectDirOf(storeFile);
   }
 
   public int port() {
     return server.getAddress().getPort();
   }
 
+  /** Requests refused for a missing or wrong token, since start. */
+  public long unauthorizedRequests() {
+    return guard.unauthorized();
+  }
+
+  /** Requests refused for their Host, Origin or Content-Type, since start. */
+  public long forbiddenRequests() {
+    return guard.forbidden();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
+    Optional<RequestGuard.Refusal> refusal =
+        guard.check(
+            exchange.getRequestMethod(), exchange.getRequestHeaders(), exchange.getRemoteAddress());
+    if (refusal.isPresent()) {
+      respond(exchange, refusal.get().status(), error(refusal.get().message()));
+      return;
+    }
     if ("GET /api/events".equals(exchange.getRequestMethod() + " " + path)) {
       events(exchange);
       return;
@@ -148,7 +266,7 @@ public final class CoordinatorApi implements AutoCloseable {
     try {
       JsonNode body =
           "POST".equals(exchange.getRequestMethod())
-              ? readBody(exchange)
+              ? readBody(exchange, limits.maxBodyBytes())
               : Json.MAPPER.createObjectNode();
       JsonNode answer =
           switch (exchange.getRequestMethod() + " " + path) {
@@ -171,7 +289,19 @@ public final class CoordinatorApi implements AutoCloseable {
                     404, "no such endpoint: " + exchange.getRequestMethod() + " " + path);
           };
       respond(exchange, 200, answer);
+    } catch (ConnectionLost e) {
+      // why not an error: a client slower than the request timeout is cut off on purpose
+      log.info(
+          "API {} from {}: the request body did not arrive ({})",
+          path,
+          exchange.getRemoteAddress(),
+          e.getMessage());
+      exchange.close();
     } catch (ApiError e) {
+      if (e.status == 413) {
+        // why: the rest of the body is not read, so the connection cannot carry another request
+        exchange.getResponseHeaders().set("Connection", "close");
+      }
       respond(exchange, e.status, error(e.getMessage()));
     } catch (BeadNotFoundException e) {
       respond(exchange, 404, error(e.getMessage()));
@@ -334,9 +464,32 @@ public final class CoordinatorApi implements AutoCloseable {
     return node;
   }
 
+  /**
+   * Imports a file under the project directory. Its invalid lines are answered by number only: a
+   * line's reason may quote it, and the caller learns nothing of a file it could not read itself
+   * (the CLI, which can, reads the reasons from the file).
+   */
   private JsonNode importFile(JsonNode body) throws IOException {
-    ImportResult r = coordinator.importFile(Path.of(required(body, "path")), actor(body));
-    return Json.MAPPER.valueToTree(r);
+    Path file;
+    try {
+      file = importFiles.check(required(body, "path"));
+    } catch (ImportFiles.Refused e) {
+      throw new ApiError(e.status, e.getMessage());
+    }
+    ImportResult r = coordinator.importFile(file, actor(body));
+    List<JsonlLine.Invalid> numbersOnly =
+        r.invalid().stream()
+            .map(bad -> new JsonlLine.Invalid(bad.lineNumber(), bad.file(), null, INVALID_LINE))
+            .toList();
+    return Json.MAPPER.valueToTree(
+        new ImportResult(
+            r.created(),
+            r.updated(),
+            r.unchanged(),
+            r.stale(),
+            r.skippedLines(),
+            numbersOnly,
+            r.skippedEdges()));
   }
 
   private static NewBead newBead(JsonNode body) {
@@ -380,14 +533,35 @@ public final class CoordinatorApi implements AutoCloseable {
     return actor == null || actor.isBlank() ? "unknown" : actor;
   }
 
-  private static JsonNode readBody(HttpExchange exchange) throws IOException {
+  private static JsonNode readBody(HttpExchange exchange, int maxBytes) {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length != null
+        && length.strip().matches("\\d{1,18}")
+        && Long.parseLong(length.strip()) > maxBytes) {
+      throw new ApiError(413, "the body is larger than the API's limit of " + maxBytes + " bytes");
+    }
+    byte[] bytes;
     try (InputStream in = exchange.getRequestBody()) {
-      byte[] bytes = in.readNBytes(1 << 20);
-      JsonNode node = Json.parseOrNull(new String(bytes, StandardCharsets.UTF_8));
-      if (node == null || !node.isObject()) {
-        throw new ApiError(400, "the body must be a JSON object");
-      }
-      return node;
+      bytes = in.readNBytes(maxBytes + 1);
+    } catch (IOException e) {
+      throw new ConnectionLost(e);
+    }
+    if (bytes.length > maxBytes) {
+      throw new ApiError(413, "the body is larger than the API's limit of " + maxBytes + " bytes");
+    }
+    JsonNode node = Json.parseOrNull(new String(bytes, StandardCharsets.UTF_8));
+    if (node == null || !node.isObject()) {
+      throw new ApiError(400, "the body must be a JSON object");
+    }
+    return node;
+  }
+
+  /** The client went away, or was cut off for sending too slowly, before its body arrived. */
+  private static final class ConnectionLost extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ConnectionLost(IOException cause) {
+      super(cause.toString(), cause);
     }
   }
 
@@ -417,16 +591,27 @@ public final class CoordinatorApi implements AutoCloseable {
     }
   }
 
-  /** Stops serving and removes the owner file. */
+  /**
+   * Stops serving and removes the owner file (this API's: it holds the store's lock, so no other
+   * coordinator wrote one meanwhile); then releases the lock if it took it. Safe to call twice.
+   */
   @Override
   public void close() {
     openStreams.forEach(PoolEvents.Subscription::close);
     server.stop(0);
+    requests.shutdownNow();
     streams.shutdownNow();
     try {
       Files.deleteIfExists(ownerFile);
     } catch (IOException e) {
       log.warn("cannot remove {}: {}", ownerFile, e.toString());
+    }
+    if (ownedLock != null) {
+      try {
+        ownedLock.close();
+      } catch (IOException e) {
+        log.warn("cannot release the lock of {}: {}", ownedLock.storeFile(), e.toString());
+      }
     }
   }
 }
