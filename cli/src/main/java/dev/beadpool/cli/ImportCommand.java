@@ -50,9 +50,7 @@ final class ImportCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(file)) {
-      throw new CliException("cannot read " + file + ": no such file");
-    }
+    ExportFiles.requireReadable(file);
     var remote = store.coordinator();
     if (remote.isPresent()) {
       // why: the coordinator owns the store; it imports, reloads its graph and dispatches

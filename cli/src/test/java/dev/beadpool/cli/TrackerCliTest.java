@@ -171,6 +171,54 @@ class TrackerCliTest {
   }
 
   @Test
+  void oneInvalidUtf8ByteCostsItsLineNotTheFile() throws IOException {
+    Path file = dir.resolve("issues.jsonl");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.writeBytes(
+        """
+        {"id":"x-1","title":"before","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"x-2","title":"Latin"""
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    bytes.write(0xe9); // é in Latin-1, not UTF-8
+    bytes.writeBytes(
+        """
+        ","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"x-3","title":"after","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        """
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Files.write(file, bytes.toByteArray());
+
+    Cli.Result r = cli.run("import", file.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err())
+        .contains(file + ":2: not valid UTF-8: byte 0xe9 at byte 27 of the line (line skipped)")
+        .contains("1 invalid line skipped; 2 other issues imported.")
+        .doesNotContain("Input length")
+        .doesNotContain("Exception");
+    assertThat(r.out()).contains("2 created");
+    assertThat(ids(cli.run("list", "--json"))).containsExactlyInAnyOrder("x-1", "x-3");
+  }
+
+  @Test
+  void aDirectoryGivenAsTheExportIsNamedAsADirectory() throws IOException {
+    Path beads = Files.createDirectories(dir.resolve(".beads"));
+
+    Cli.Result empty = cli.run("import", beads.toString());
+    Files.writeString(beads.resolve("issues.jsonl"), "");
+    Cli.Result withExport = cli.run("import", beads.toString());
+    Cli.Result file = cli.run("ready", "--file", beads.toString());
+
+    assertThat(empty.exit()).isEqualTo(1);
+    assertThat(empty.err())
+        .contains(beads + ": it is a directory, not a bd export")
+        .doesNotContain("no such file");
+    assertThat(withExport.err()).contains("did you mean " + beads.resolve("issues.jsonl") + "?");
+    assertThat(file.exit()).isEqualTo(1);
+    assertThat(file.err()).contains("it is a directory").doesNotContain("no such file");
+  }
+
+  @Test
   void importThenExportRoundTripsThroughTheCli() throws IOException {
     Cli.Result imported = cli.run("import", Corpus.export("diffview").toString());
     assertThat(imported.exit()).isZero();

@@ -123,6 +123,34 @@ class StoreImportExportTest {
     }
   }
 
+  @Test
+  void anInvalidUtf8ByteCostsItsLineAndTheOtherLinesLoad() throws IOException {
+    Path input = dir.resolve("latin1.jsonl");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.writeBytes(
+        """
+        {"id":"bd-1","title":"one","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-2","title":"caf"""
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    bytes.write(0xe9);
+    bytes.writeBytes(
+        """
+        ","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-3","title":"three","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        """
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Files.write(input, bytes.toByteArray());
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      ImportResult result = store.importFile(input, "test", null);
+
+      assertThat(result.created()).isEqualTo(2);
+      assertThat(result.invalid())
+          .extracting(dev.beadpool.jsonl.JsonlLine.Invalid::message)
+          .containsExactly(input + ":2: not valid UTF-8: byte 0xe9 at byte 26 of the line");
+      assertThat(store.list(BeadFilter.ALL)).extracting(Bead::id).containsExactly("bd-1", "bd-3");
+    }
+  }
+
   /** Formats an invalid line compactly for assertions. */
   static final class JsonlLineFormat {
     static String describe(dev.beadpool.jsonl.JsonlLine.Invalid invalid) {
