@@ -201,13 +201,28 @@ public final class Bead {
       throw new BeadFormatException("dependencies", "must be an array");
     }
     List<Dependency> result = new ArrayList<>(value.size());
+    ArrayNode kept = Json.MAPPER.createArrayNode();
     for (int i = 0; i < value.size(); i++) {
       String field = "dependencies[" + i + "]";
       Dependency dep = Dependency.fromJson(value.get(i), id, field);
       if (dep.dependsOnId().equals(id)) {
-        throw new BeadFormatException(field, "an issue cannot depend on itself");
+        // why: bd refuses a self-dependency when it is written; one found in a file costs only
+        // itself, not the bead it sits in
+        repairs.add(
+            new BeadRepair(
+                field,
+                id + " depends on itself (" + dep.type() + "): edge dropped, the bead kept"));
+        continue;
       }
       result.add(dep);
+      kept.add(value.get(i));
+    }
+    if (kept.size() < value.size()) {
+      if (kept.isEmpty()) {
+        json.remove("dependencies");
+      } else {
+        json.set("dependencies", kept);
+      }
     }
     return Collections.unmodifiableList(result);
   }
