@@ -268,6 +268,10 @@ class TrackerCliTest {
     assertThat(ids(cli.run("ready", "--json"))).containsExactlyInAnyOrder("x-1", "x-2");
     assertThat(cli.run("show", "x-1", "--json").json().get(0).get("title").asText())
         .isEqualTo("second copy");
+    Cli.Result fromFile = cli.run("ready", "--file", file.toString(), "--json");
+    assertThat(fromFile.err())
+        .contains(file + ":2: dependencies[0]: x-2 depends on itself (blocks): edge dropped");
+    assertThat(ids(fromFile)).contains("x-2");
   }
 
   @Test

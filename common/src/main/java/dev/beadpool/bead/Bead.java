@@ -201,7 +201,7 @@ public final class Bead {
       throw new BeadFormatException("dependencies", "must be an array");
     }
     List<Dependency> result = new ArrayList<>(value.size());
-    ArrayNode kept = Json.MAPPER.createArrayNode();
+    ArrayNode kept = null; // made only when an edge is dropped
     for (int i = 0; i < value.size(); i++) {
       String field = "dependencies[" + i + "]";
       Dependency dep = Dependency.fromJson(value.get(i), id, field);
@@ -212,12 +212,20 @@ public final class Bead {
             new BeadRepair(
                 field,
                 id + " depends on itself (" + dep.type() + "): edge dropped, the bead kept"));
+        if (kept == null) {
+          kept = Json.MAPPER.createArrayNode();
+          for (int k = 0; k < i; k++) {
+            kept.add(value.get(k));
+          }
+        }
         continue;
       }
       result.add(dep);
-      kept.add(value.get(i));
+      if (kept != null) {
+        kept.add(value.get(i));
+      }
     }
-    if (kept.size() < value.size()) {
+    if (kept != null) {
       if (kept.isEmpty()) {
         json.remove("dependencies");
       } else {
