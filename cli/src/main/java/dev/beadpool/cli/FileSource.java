@@ -1,11 +1,13 @@
 package dev.beadpool.cli;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.BeadRepair;
 import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyType;
 import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.jsonl.JsonlLine;
 import dev.beadpool.jsonl.JsonlReader;
+import dev.beadpool.jsonl.LineWarning;
 import dev.beadpool.store.BeadFilter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,6 +47,10 @@ final class FileSource implements BeadSource {
         JsonlLine line = reader.next();
         if (line instanceof JsonlLine.Issue issue) {
           beads.add(issue.bead());
+          for (BeadRepair repair : issue.bead().repairs()) {
+            err.println(
+                new LineWarning(file, issue.lineNumber(), repair.field(), repair.what()).message());
+          }
         } else if (line instanceof JsonlLine.Invalid bad) {
           err.println(bad.message() + " (line skipped)");
           invalid++;

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beadpool.bead.Json;
 import dev.beadpool.jsonl.JsonlLine;
+import dev.beadpool.jsonl.LineWarning;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.ImportResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -26,7 +28,9 @@ import picocli.CommandLine.Parameters;
       "Import a bd export (issues.jsonl) into the store by bd's rules: upsert by id, lines with an",
       "older updated_at than the stored copy are skipped as stale, edges to unknown ids are left out",
       "of the graph. All or nothing: a failure part-way leaves the store as it was. Invalid lines are",
-      "reported by line, field and rule, the rest still imports, and the exit code is 1.",
+      "reported by line, field and rule, the rest still imports, and the exit code is 1; so is it",
+      "for a duplicate id (the newer updated_at is kept), a self-dependency (dropped, the bead kept)",
+      "and a dependency cycle (its beads stay blocked), each reported with its line.",
       "Example: beadpool import .beads/issues.jsonl"
     })
 final class ImportCommand extends BaseCommand {
@@ -50,9 +54,7 @@ final class ImportCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(file)) {
-      throw new CliException("cannot read " + file + ": no such file");
-    }
+    ExportFiles.requireReadable(file);
     var remote = store.coordinator();
     if (remote.isPresent()) {
       // why: the coordinator owns the store; it imports, reloads its graph and dispatches
@@ -72,7 +74,7 @@ final class ImportCommand extends BaseCommand {
       } else {
         printSummary(result);
       }
-      return result.invalid().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+      return result.clean() ? ExitCodes.OK : ExitCodes.FAILED;
     }
     long lines = progressWanted() ? countLines(file) : 0;
     ImportResult result;
@@ -88,7 +90,7 @@ final class ImportCommand extends BaseCommand {
     } else {
       printSummary(result);
     }
-    return result.invalid().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    return result.clean() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
   /**
@@ -166,9 +168,12 @@ final class ImportCommand extends BaseCommand {
     for (JsonlLine.Invalid bad : r.invalid()) {
       err().println(bad.message() + " (line skipped)");
     }
+    for (LineWarning warning : r.warnings()) {
+      err().println(warning.message());
+    }
     out()
         .printf(
-            "Import complete: %d created, %d updated, %d unchanged, %d stale, %d invalid line%s, %d skipped edge%s%n",
+            "Import complete: %d created, %d updated, %d unchanged, %d stale, %d invalid line%s, %d skipped edge%s%s%n",
             r.created(),
             r.updated(),
             r.unchanged(),
@@ -176,7 +181,10 @@ final class ImportCommand extends BaseCommand {
             r.invalid().size(),
             r.invalid().size() == 1 ? "" : "s",
             r.skippedEdges().size(),
-            r.skippedEdges().size() == 1 ? "" : "s");
+            r.skippedEdges().size() == 1 ? "" : "s",
+            r.warnings().isEmpty()
+                ? ""
+                : ", " + r.warnings().size() + " warning" + (r.warnings().size() == 1 ? "" : "s"));
     if (!r.skippedEdges().isEmpty()) {
       out().println("Edges to unknown ids (kept in the bead, left out of the graph):");
       r.skippedEdges().stream().limit(MAX_LISTED_EDGES).forEach(e -> out().println("  " + e));
@@ -211,6 +219,20 @@ final class ImportCommand extends BaseCommand {
     }
     ArrayNode edges = node.putArray("skipped_edges");
     r.skippedEdges().forEach(edges::add);
+    ArrayNode warnings = node.putArray("warnings");
+    for (LineWarning warning : r.warnings()) {
+      ObjectNode item = warnings.addObject();
+      item.put("line", warning.lineNumber());
+      if (warning.field() != null) {
+        item.put("field", warning.field());
+      }
+      item.put("text", warning.text());
+    }
+    ArrayNode cycles = node.putArray("cycles");
+    for (List<String> cycle : r.cycles()) {
+      ArrayNode ids = cycles.addArray();
+      cycle.forEach(ids::add);
+    }
     return node;
   }
 }

@@ -2,7 +2,6 @@ package dev.beadpool.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,9 +21,7 @@ final class SourceOptions {
       if (store.db != null) {
         throw new CliUsageException("use either --db or --file, not both");
       }
-      if (!Files.isRegularFile(file)) {
-        throw new CliException("cannot read " + file + ": no such file");
-      }
+      ExportFiles.requireReadable(file);
       return FileSource.load(file, err);
     }
     return new StoreSource(store.openExisting());

@@ -57,6 +57,7 @@ final class UpCommand extends BaseCommand {
                 "imported %s: %d created, %d updated, %d invalid lines%n",
                 importFile, imported.created(), imported.updated(), imported.invalid().size());
         imported.invalid().forEach(bad -> err().println(bad.message() + " (line skipped)"));
+        imported.warnings().forEach(warning -> err().println(warning.message()));
       }
       Path project = store.projectDir();
       LocalPool pool =

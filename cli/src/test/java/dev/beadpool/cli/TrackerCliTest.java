@@ -171,6 +171,110 @@ class TrackerCliTest {
   }
 
   @Test
+  void oneInvalidUtf8ByteCostsItsLineNotTheFile() throws IOException {
+    Path file = dir.resolve("issues.jsonl");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.writeBytes(
+        """
+        {"id":"x-1","title":"before","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"x-2","title":"Latin"""
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    bytes.write(0xe9); // é in Latin-1, not UTF-8
+    bytes.writeBytes(
+        """
+        ","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"x-3","title":"after","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        """
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Files.write(file, bytes.toByteArray());
+
+    Cli.Result r = cli.run("import", file.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err())
+        .contains(file + ":2: not valid UTF-8: byte 0xe9 at byte 27 of the line (line skipped)")
+        .contains("1 invalid line skipped; 2 other issues imported.")
+        .doesNotContain("Input length")
+        .doesNotContain("Exception");
+    assertThat(r.out()).contains("2 created");
+    assertThat(ids(cli.run("list", "--json"))).containsExactlyInAnyOrder("x-1", "x-3");
+  }
+
+  @Test
+  void aDirectoryGivenAsTheExportIsNamedAsADirectory() throws IOException {
+    Path beads = Files.createDirectories(dir.resolve(".beads"));
+
+    Cli.Result empty = cli.run("import", beads.toString());
+    Files.writeString(beads.resolve("issues.jsonl"), "");
+    Cli.Result withExport = cli.run("import", beads.toString());
+    Cli.Result file = cli.run("ready", "--file", beads.toString());
+
+    assertThat(empty.exit()).isEqualTo(1);
+    assertThat(empty.err())
+        .contains(beads + ": it is a directory, not a bd export")
+        .doesNotContain("no such file");
+    assertThat(withExport.err()).contains("did you mean " + beads.resolve("issues.jsonl") + "?");
+    assertThat(file.exit()).isEqualTo(1);
+    assertThat(file.err()).contains("it is a directory").doesNotContain("no such file");
+  }
+
+  @Test
+  void aCycleInAnImportIsReportedAtImportAndByDoctor() throws IOException {
+    Path file = dir.resolve("cycle.jsonl");
+    Files.writeString(
+        file,
+        """
+        {"id":"x-a","title":"A","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"x-a","depends_on_id":"x-b","type":"blocks","created_at":"2026-01-01T00:00:00Z"}]}
+        {"id":"x-b","title":"B","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"x-b","depends_on_id":"x-a","type":"blocks","created_at":"2026-01-01T00:00:00Z"}]}
+        {"id":"x-c","title":"C","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        """);
+
+    Cli.Result imported = cli.run("import", file.toString());
+    Cli.Result json = cli.run("import", file.toString(), "--json");
+    Cli.Result doctor = cli.run("doctor");
+
+    assertThat(imported.exit()).isEqualTo(1);
+    assertThat(imported.out()).contains("3 created").contains("1 warning");
+    assertThat(imported.err())
+        .contains(
+            file
+                + ":1: dependencies: dependency cycle x-a -> x-b -> x-a (edges on lines 1, 2):"
+                + " x-a, x-b stay blocked until one of its edges is removed")
+        .doesNotContain("Exception");
+    assertThat(json.json().get("cycles").get(0).toString()).isEqualTo("[\"x-a\",\"x-b\",\"x-a\"]");
+    assertThat(doctor.exit()).isEqualTo(1);
+    assertThat(doctor.out()).contains("dependency cycle: x-a -> x-b -> x-a");
+  }
+
+  @Test
+  void importReportsADuplicateIdAndASelfDependencyByFileAndLine() throws IOException {
+    Path file = dir.resolve("issues.jsonl");
+    Files.writeString(
+        file,
+        """
+        {"id":"x-1","title":"first copy","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"x-2","title":"self","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"x-2","depends_on_id":"x-2","type":"blocks","created_at":"2026-01-01T00:00:00Z"}]}
+        {"id":"x-1","title":"second copy","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-02-01T00:00:00Z"}
+        """);
+
+    Cli.Result r = cli.run("import", file.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("2 created").contains("0 invalid lines").contains("2 warnings");
+    assertThat(r.err())
+        .contains(file + ":2: dependencies[0]: x-2 depends on itself (blocks): edge dropped")
+        .contains(file + ":3: id: duplicate id x-1: kept this copy");
+    assertThat(ids(cli.run("list", "--json"))).containsExactlyInAnyOrder("x-1", "x-2");
+    assertThat(ids(cli.run("ready", "--json"))).containsExactlyInAnyOrder("x-1", "x-2");
+    assertThat(cli.run("show", "x-1", "--json").json().get(0).get("title").asText())
+        .isEqualTo("second copy");
+    Cli.Result fromFile = cli.run("ready", "--file", file.toString(), "--json");
+    assertThat(fromFile.err())
+        .contains(file + ":2: dependencies[0]: x-2 depends on itself (blocks): edge dropped");
+    assertThat(ids(fromFile)).contains("x-2");
+  }
+
+  @Test
   void importThenExportRoundTripsThroughTheCli() throws IOException {
     Cli.Result imported = cli.run("import", Corpus.export("diffview").toString());
     assertThat(imported.exit()).isZero();

@@ -20,10 +20,10 @@ import java.util.Objects;
  */
 public final class Bead {
   /** bd's default priority for a new issue. */
-  public static final int DEFAULT_PRIORITY = 2;
+  public static final int DEFAULT_PRIORITY = Priority.DEFAULT;
 
-  public static final int MIN_PRIORITY = 0;
-  public static final int MAX_PRIORITY = 4;
+  public static final int MIN_PRIORITY = Priority.MIN;
+  public static final int MAX_PRIORITY = Priority.MAX;
 
   /** Keys that bd writes on export and ignores on import. */
   public static final List<String> EXPORT_ONLY_KEYS =
@@ -44,6 +44,7 @@ public final class Bead {
   private final List<String> labels;
   private final List<Dependency> dependencies;
   private final int commentCount;
+  private final List<BeadRepair> repairs = new ArrayList<>();
 
   private Bead(ObjectNode json) throws BeadFormatException {
     this.json = json;
@@ -160,16 +161,15 @@ public final class Bead {
   }
 
   private int readPriority() throws BeadFormatException {
-    JsonNode value = json.get("priority");
+    JsonNode value = json.get(Priority.FIELD);
     if (value == null || value.isNull()) {
       return DEFAULT_PRIORITY;
     }
-    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw new BeadFormatException("priority", "must be an integer 0..4, was " + value);
-    }
-    int p = value.intValue();
-    if (p < MIN_PRIORITY || p > MAX_PRIORITY) {
-      throw new BeadFormatException("priority", "must be 0..4, was " + p);
+    int p = Priority.fromJson(value);
+    if (value.isTextual()) {
+      // why: bd's files hold the number; a "P1" kept as text would make the export unreadable to bd
+      json.put(Priority.FIELD, p);
+      repairs.add(new BeadRepair(Priority.FIELD, value + " read as " + p + ", bd's form"));
     }
     return p;
   }
@@ -201,13 +201,36 @@ public final class Bead {
       throw new BeadFormatException("dependencies", "must be an array");
     }
     List<Dependency> result = new ArrayList<>(value.size());
+    ArrayNode kept = null; // made only when an edge is dropped
     for (int i = 0; i < value.size(); i++) {
       String field = "dependencies[" + i + "]";
       Dependency dep = Dependency.fromJson(value.get(i), id, field);
       if (dep.dependsOnId().equals(id)) {
-        throw new BeadFormatException(field, "an issue cannot depend on itself");
+        // why: bd refuses a self-dependency when it is written; one found in a file costs only
+        // itself, not the bead it sits in
+        repairs.add(
+            new BeadRepair(
+                field,
+                id + " depends on itself (" + dep.type() + "): edge dropped, the bead kept"));
+        if (kept == null) {
+          kept = Json.MAPPER.createArrayNode();
+          for (int k = 0; k < i; k++) {
+            kept.add(value.get(k));
+          }
+        }
+        continue;
       }
       result.add(dep);
+      if (kept != null) {
+        kept.add(value.get(i));
+      }
+    }
+    if (kept != null) {
+      if (kept.isEmpty()) {
+        json.remove("dependencies");
+      } else {
+        json.set("dependencies", kept);
+      }
     }
     return Collections.unmodifiableList(result);
   }
@@ -312,6 +335,14 @@ public final class Bead {
 
   public int commentCount() {
     return commentCount;
+  }
+
+  /**
+   * What reading this bead's JSON repaired (a self-dependency dropped, a {@code "P1"} priority made
+   * a number): empty for a bead that follows bd's rules. Not part of the bead's value.
+   */
+  public List<BeadRepair> repairs() {
+    return List.copyOf(repairs);
   }
 
   /** The comments as stored, each a JSON object. */

@@ -23,4 +23,9 @@ public final class BeadFormatException extends Exception {
   public String rule() {
     return rule;
   }
+
+  /** {@code priority must be 0..4, was 7}: the field and the rule as one phrase, for a user. */
+  public String sentence() {
+    return field + " " + rule;
+  }
 }

@@ -7,11 +7,9 @@ import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.BeadFormatException;
 import dev.beadpool.bead.Json;
 import dev.beadpool.bead.Statuses;
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,21 +20,29 @@ import java.util.NoSuchElementException;
 /**
  * Reads bd's {@code issues.jsonl} of any era, one line at a time: header lines ({@code _schema}),
  * records whose {@code _type} is not {@code issue}, and tombstones are skipped; a line that is not
- * JSON or breaks a rule becomes {@link JsonlLine.Invalid} and reading goes on.
+ * UTF-8, not JSON or breaks a rule becomes {@link JsonlLine.Invalid} and reading goes on.
  */
 public final class JsonlReader implements Iterator<JsonlLine>, Closeable {
   private final Path file;
-  private final BufferedReader reader;
+  private final Utf8Lines reader;
   private long lineNumber;
   private String pending;
+  private Utf8Lines.Malformed pendingMalformed;
 
-  private JsonlReader(Path file, BufferedReader reader) {
+  private JsonlReader(Path file, Utf8Lines reader) {
     this.file = file;
     this.reader = reader;
   }
 
+  /**
+   * Opens a file to read. A directory is refused here, naming it, rather than failing later with
+   * the operating system's words.
+   */
   public static JsonlReader open(Path file) throws IOException {
-    return new JsonlReader(file, Files.newBufferedReader(file, StandardCharsets.UTF_8));
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + " is a directory, not a bd export (issues.jsonl)");
+    }
+    return new JsonlReader(file, new Utf8Lines(Files.newInputStream(file)));
   }
 
   /** Reads a whole file into memory. */
@@ -108,7 +114,8 @@ public final class JsonlReader implements Iterator<JsonlLine>, Closeable {
   public boolean hasNext() {
     if (pending == null) {
       try {
-        pending = reader.readLine();
+        pending = reader.next();
+        pendingMalformed = reader.malformed();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + file, e);
       }
@@ -124,6 +131,9 @@ public final class JsonlReader implements Iterator<JsonlLine>, Closeable {
     String line = pending;
     pending = null;
     lineNumber++;
+    if (pendingMalformed != null) {
+      return new JsonlLine.Invalid(lineNumber, file, null, pendingMalformed.describe());
+    }
     if (lineNumber == 1 && line.startsWith("\uFEFF")) {
       line = line.substring(1);
     }

@@ -3,8 +3,14 @@ package dev.beadpool.jsonl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beadpool.bead.Bead;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JsonlReaderTest {
   static final Path FILE = Path.of("issues.jsonl");
@@ -105,5 +111,44 @@ class JsonlReaderTest {
     assertThat(bead.toJsonText())
         .contains("\"ratio\":1.10")
         .contains("123456789012345678901234567890");
+  }
+
+  static String issue(String id, String title) {
+    return "{\"id\":\""
+        + id
+        + "\",\"title\":\""
+        + title
+        + "\",\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"}";
+  }
+
+  @Test
+  void aLineThatIsNotUtf8IsReportedByNumberAndTheLinesAroundItStillRead(@TempDir Path dir)
+      throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.writeBytes((issue("a-1", "caf\u00e9") + "\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes("{\"id\":\"a-2\",\"title\":\"bad ".getBytes(StandardCharsets.UTF_8));
+    bytes.write(0xff);
+    bytes.writeBytes("\"}\r\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes((issue("a-3", "\u65e5\u672c") + "\r\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(issue("a-4", "no newline at the end").getBytes(StandardCharsets.UTF_8));
+    Path file = dir.resolve("issues.jsonl");
+    Files.write(file, bytes.toByteArray());
+
+    List<JsonlLine> lines = JsonlReader.readAll(file);
+
+    assertThat(lines).hasSize(4);
+    assertThat(((JsonlLine.Invalid) lines.get(1)).message())
+        .isEqualTo(file + ":2: not valid UTF-8: byte 0xff at byte 26 of the line");
+    assertThat(lines)
+        .filteredOn(JsonlLine.Issue.class::isInstance)
+        .map(l -> ((JsonlLine.Issue) l).bead().title())
+        .containsExactly("caf\u00e9", "\u65e5\u672c", "no newline at the end");
+  }
+
+  @Test
+  void aDirectoryIsRefusedAsADirectory(@TempDir Path dir) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JsonlReader.open(dir))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is a directory");
   }
 }

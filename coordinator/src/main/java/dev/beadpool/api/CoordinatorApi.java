@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.BeadFormatException;
 import dev.beadpool.bead.Json;
+import dev.beadpool.bead.Priority;
 import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.dispatch.PoolEvent;
 import dev.beadpool.dispatch.PoolEvents;
@@ -428,7 +430,7 @@ public final class CoordinatorApi implements AutoCloseable {
   }
 
   private JsonNode update(JsonNode body) {
-    Integer priority = body.hasNonNull("priority") ? body.get("priority").asInt() : null;
+    Integer priority = body.hasNonNull("priority") ? priority(body) : null;
     BeadUpdate update =
         new BeadUpdate(
             text(body, "status"),
@@ -499,12 +501,21 @@ public final class CoordinatorApi implements AutoCloseable {
         required(body, "title"),
         text(body, "description"),
         text(body, "type"),
-        body.path("priority").asInt(Bead.DEFAULT_PRIORITY),
+        body.hasNonNull("priority") ? priority(body) : Bead.DEFAULT_PRIORITY,
         labels,
         text(body, "parent"),
         deps,
         text(body, "id"),
         text(body, "assignee"));
+  }
+
+  /** {@code priority} by bd's one rule (0..4 or "P0".."P4"); anything else is a 400. */
+  private static int priority(JsonNode body) {
+    try {
+      return Priority.fromJson(body.get("priority"));
+    } catch (BeadFormatException e) {
+      throw new ApiError(400, e.sentence());
+    }
   }
 
   private static List<String> strings(JsonNode array) {

@@ -308,7 +308,7 @@ public final class BeadStore implements AutoCloseable {
     return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
   }
 
-  private static ReadyEngine loadEngine(Connection c) throws SQLException {
+  static ReadyEngine loadEngine(Connection c) throws SQLException {
     return ReadyEngine.build(readStates(c), readEdges(c));
   }
 
@@ -337,7 +337,7 @@ public final class BeadStore implements AutoCloseable {
     return states;
   }
 
-  private static List<Edge> readEdges(Connection c) throws SQLException {
+  static List<Edge> readEdges(Connection c) throws SQLException {
     List<Edge> edges = new ArrayList<>(queryInt(c, "SELECT count(*) FROM dependencies"));
     try (PreparedStatement st =
             c.prepareStatement("SELECT issue_id, depends_on_id, type, gate FROM dependencies");

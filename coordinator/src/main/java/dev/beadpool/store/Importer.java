@@ -1,10 +1,16 @@
 package dev.beadpool.store;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.BeadRepair;
 import dev.beadpool.bead.Dependency;
+import dev.beadpool.bead.Timestamps;
+import dev.beadpool.graph.CycleCheck;
+import dev.beadpool.graph.Edge;
+import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.id.BeadIds;
 import dev.beadpool.jsonl.JsonlLine;
 import dev.beadpool.jsonl.JsonlReader;
+import dev.beadpool.jsonl.LineWarning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,6 +21,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +30,9 @@ import java.util.function.LongConsumer;
 /**
  * One import of a bd export into the store, in one transaction. Lines are streamed: beads are
  * written as they are read, their edges once every bead of the file is in, so an edge may point at
- * a bead further down the file.
+ * a bead further down the file. An id the file holds twice keeps the copy with the newer {@code
+ * updated_at} (bd's rule; the first on a tie); a cycle of blocking edges the file brings is
+ * reported, since bd's write-time check never saw it.
  */
 final class Importer {
   private final BeadStore store;
@@ -37,9 +46,23 @@ final class Importer {
   private int stale;
   private int skippedLines;
   private final List<JsonlLine.Invalid> invalid = new ArrayList<>();
-  private final List<Dependency> pendingEdges = new ArrayList<>();
-  private final Map<String, Long> firstLine = new HashMap<>();
+  private final List<LineWarning> warnings = new ArrayList<>();
+  private final List<List<String>> cycles = new ArrayList<>();
+  private final Map<String, List<Dependency>> pendingEdges = new LinkedHashMap<>();
+  private final Map<String, Kept> kept = new HashMap<>();
   private final Map<String, Integer> prefixes = new HashMap<>();
+  private boolean fileHasEdges;
+
+  /** What one line did to the store. */
+  private enum Outcome {
+    CREATED,
+    UPDATED,
+    UNCHANGED,
+    STALE
+  }
+
+  /** The copy of an id that this import keeps so far: its line, its updated_at, its outcome. */
+  private record Kept(long line, long updatedNanos, Outcome outcome) {}
 
   Importer(BeadStore store, Path file, String actor, LongConsumer progress) {
     this.store = store;
@@ -64,6 +87,7 @@ final class Importer {
         known.add(rs.getString(1));
       }
     }
+    boolean storeWasEmpty = known.isEmpty();
     List<String> skippedEdges;
     try (PreparedStatement select =
             c.prepareStatement("SELECT updated_at, data, status FROM beads WHERE id = ?");
@@ -79,7 +103,14 @@ final class Importer {
           importBead(issue, select, writer, known);
         }
       }
-      skippedEdges = writer.insertDependencies(pendingEdges, known::contains);
+      List<Dependency> edges = new ArrayList<>();
+      pendingEdges.values().forEach(edges::addAll);
+      skippedEdges = writer.insertDependencies(edges, known::contains);
+    }
+    // why: also on a re-import that changes nothing, so the cycle is reported every time; the
+    // cheap check first, since loading the whole engine would add a second to a 100k import
+    if (fileHasEdges && CycleCheck.anyCycle(graphEdges(c, storeWasEmpty))) {
+      reportCycles(BeadStore.loadEngine(c));
     }
     if (store.config(c, BeadStore.CONFIG_ISSUE_PREFIX) == null && !prefixes.isEmpty()) {
       String prefix =
@@ -87,27 +118,83 @@ final class Importer {
       BeadStore.putConfig(c, BeadStore.CONFIG_ISSUE_PREFIX, prefix);
     }
     return new ImportResult(
-        created, updated, unchanged, stale, skippedLines, invalid, skippedEdges);
+        created, updated, unchanged, stale, skippedLines, invalid, skippedEdges, warnings, cycles);
+  }
+
+  /** The graph's edges after the import: the file's alone when the store had none before. */
+  private List<Edge> graphEdges(Connection c, boolean storeWasEmpty) throws SQLException {
+    if (!storeWasEmpty) {
+      return BeadStore.readEdges(c);
+    }
+    List<Edge> edges = new ArrayList<>();
+    pendingEdges.values().forEach(deps -> deps.forEach(d -> edges.add(Edge.of(d))));
+    return edges;
   }
 
   private void importBead(
       JsonlLine.Issue issue, PreparedStatement select, RowWriter writer, Set<String> known)
       throws SQLException {
     Bead bead = issue.bead();
-    Long first = firstLine.putIfAbsent(bead.id(), issue.lineNumber());
-    if (first != null) {
-      invalid.add(
-          new JsonlLine.Invalid(
-              issue.lineNumber(),
+    long line = issue.lineNumber();
+    for (BeadRepair repair : bead.repairs()) {
+      warnings.add(new LineWarning(file, line, repair.field(), repair.what()));
+    }
+    fileHasEdges |= !bead.dependencies().isEmpty();
+    long updatedNanos = Timestamps.epochNanos(bead.updatedAt());
+    Kept previous = kept.get(bead.id());
+    if (previous != null) {
+      if (updatedNanos <= previous.updatedNanos()) {
+        String why =
+            updatedNanos == previous.updatedNanos()
+                ? "the same updated_at, so the first copy"
+                : "a newer updated_at";
+        warnings.add(
+            new LineWarning(
+                file,
+                line,
+                "id",
+                "duplicate id "
+                    + bead.id()
+                    + ": kept the copy at line "
+                    + previous.line()
+                    + " ("
+                    + why
+                    + "), this line skipped"));
+        return;
+      }
+      warnings.add(
+          new LineWarning(
               file,
+              line,
               "id",
-              "duplicate id " + bead.id() + " (first at line " + first + ")"));
-      return;
+              "duplicate id "
+                  + bead.id()
+                  + ": kept this copy (a newer updated_at than line "
+                  + previous.line()
+                  + "), the copy at line "
+                  + previous.line()
+                  + " replaced"));
+      uncount(previous.outcome());
+    } else {
+      String prefix = BeadIds.prefixOf(bead.id());
+      if (prefix != null) {
+        prefixes.merge(prefix, 1, Integer::sum);
+      }
     }
-    String prefix = BeadIds.prefixOf(bead.id());
-    if (prefix != null) {
-      prefixes.merge(prefix, 1, Integer::sum);
-    }
+    Outcome outcome = upsert(bead, previous, updatedNanos, select, writer, known);
+    count(outcome);
+    kept.put(bead.id(), new Kept(line, updatedNanos, outcome));
+  }
+
+  /** bd's upsert of one copy; {@code previous} is the copy of the same id this file kept before. */
+  private Outcome upsert(
+      Bead bead,
+      Kept previous,
+      long updatedNanos,
+      PreparedStatement select,
+      RowWriter writer,
+      Set<String> known)
+      throws SQLException {
     select.setString(1, bead.id());
     long storedUpdated;
     String storedData;
@@ -115,28 +202,85 @@ final class Importer {
     try (ResultSet rs = select.executeQuery()) {
       if (!rs.next()) {
         writer.insert(bead);
-        pendingEdges.addAll(bead.dependencies());
+        pendingEdges.put(bead.id(), bead.dependencies());
         known.add(bead.id());
         writer.history(bead.id(), actor, "created", null, bead.status());
-        created++;
-        return;
+        return Outcome.CREATED;
       }
       storedUpdated = rs.getLong(1);
       storedData = rs.getString(2);
       storedStatus = rs.getString(3);
     }
-    if (dev.beadpool.bead.Timestamps.epochNanos(bead.updatedAt()) < storedUpdated) {
-      stale++;
-      return;
+    if (previous != null && previous.outcome() == Outcome.CREATED) {
+      // why: the earlier copy was new to the store; the newer one takes its place, still a creation
+      writer.update(bead);
+      pendingEdges.put(bead.id(), bead.dependencies());
+      return Outcome.CREATED;
     }
-    String data = bead.toJsonText();
-    if (data.equals(storedData)) {
-      unchanged++;
-      return;
+    if (updatedNanos < storedUpdated) {
+      return Outcome.STALE;
+    }
+    if (bead.toJsonText().equals(storedData)) {
+      return Outcome.UNCHANGED;
     }
     writer.update(bead);
-    pendingEdges.addAll(bead.dependencies());
+    pendingEdges.put(bead.id(), bead.dependencies());
     writer.history(bead.id(), actor, "imported", storedStatus, bead.status());
-    updated++;
+    return Outcome.UPDATED;
+  }
+
+  private void count(Outcome outcome) {
+    switch (outcome) {
+      case CREATED -> created++;
+      case UPDATED -> updated++;
+      case UNCHANGED -> unchanged++;
+      case STALE -> stale++;
+    }
+  }
+
+  private void uncount(Outcome outcome) {
+    switch (outcome) {
+      case CREATED -> created--;
+      case UPDATED -> updated--;
+      case UNCHANGED -> unchanged--;
+      case STALE -> stale--;
+    }
+  }
+
+  /**
+   * Reports each cycle of blocking edges that runs through a bead of this file: bd refuses them
+   * when they are written, but an export can hold one, and its open beads never become ready.
+   */
+  private void reportCycles(ReadyEngine engine) {
+    for (List<String> cycle : engine.cycles()) {
+      List<Long> lines = new ArrayList<>();
+      for (String id : cycle.subList(0, cycle.size() - 1)) {
+        Kept copy = kept.get(id);
+        if (copy != null) {
+          lines.add(copy.line());
+        }
+      }
+      if (lines.isEmpty()) {
+        continue;
+      }
+      List<String> stuck =
+          cycle.subList(0, cycle.size() - 1).stream().filter(engine::isBlocked).toList();
+      cycles.add(List.copyOf(cycle));
+      warnings.add(
+          new LineWarning(
+              file,
+              lines.get(0),
+              "dependencies",
+              "dependency cycle "
+                  + String.join(" -> ", cycle)
+                  + " (edges on lines "
+                  + lines.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElseThrow()
+                  + "): "
+                  + (stuck.isEmpty()
+                      ? "its beads are all done, so it blocks nothing now"
+                      : String.join(", ", stuck)
+                          + (stuck.size() == 1 ? " stays" : " stay")
+                          + " blocked until one of its edges is removed (beadpool dep remove)")));
+    }
   }
 }

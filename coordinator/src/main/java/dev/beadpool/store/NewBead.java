@@ -1,7 +1,9 @@
 package dev.beadpool.store;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.BeadFormatException;
 import dev.beadpool.bead.IssueTypes;
+import dev.beadpool.bead.Priority;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,8 +27,10 @@ public record NewBead(
     if (title.isBlank()) {
       throw new IllegalArgumentException("title is required");
     }
-    if (priority < Bead.MIN_PRIORITY || priority > Bead.MAX_PRIORITY) {
-      throw new IllegalArgumentException("priority must be 0..4 (P0..P4), was " + priority);
+    try {
+      Priority.check(priority);
+    } catch (BeadFormatException e) {
+      throw new IllegalArgumentException(e.sentence(), e);
     }
     issueType = issueType == null || issueType.isBlank() ? IssueTypes.TASK : issueType;
     labels = labels == null ? List.of() : List.copyOf(labels);

@@ -1,8 +1,10 @@
 package dev.beadpool.store;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.BeadFormatException;
 import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyType;
+import dev.beadpool.bead.Priority;
 import dev.beadpool.bead.Statuses;
 import dev.beadpool.graph.Edge;
 import dev.beadpool.id.BeadIds;
@@ -134,6 +136,9 @@ final class OperationsApplier {
       ancestors.add(a);
     }
     checkCreateDependencies(parent, ancestors, deps);
+    if (op.priority() != null) {
+      checkPriority(op.priority());
+    }
     NewBead spec =
         new NewBead(
             op.title(),
@@ -202,6 +207,14 @@ final class OperationsApplier {
     }
   }
 
+  private static void checkPriority(int priority) {
+    try {
+      Priority.check(priority);
+    } catch (BeadFormatException e) {
+      throw new RefusedException(e.sentence());
+    }
+  }
+
   private static void checkType(String type) {
     if (type.isBlank() || type.length() > 50) {
       throw new RefusedException(
@@ -261,9 +274,8 @@ final class OperationsApplier {
     if (op.notes() != null && op.appendNotes() != null) {
       throw new RefusedException("notes and appendNotes together: replace or append, not both");
     }
-    if (op.priority() != null
-        && (op.priority() < Bead.MIN_PRIORITY || op.priority() > Bead.MAX_PRIORITY)) {
-      throw new RefusedException("priority must be 0..4 (P0..P4), was " + op.priority());
+    if (op.priority() != null) {
+      checkPriority(op.priority());
     }
     if (op.title() != null && op.title().isBlank()) {
       throw new RefusedException("title must not be empty");

@@ -123,6 +123,206 @@ class StoreImportExportTest {
     }
   }
 
+  @Test
+  void anInvalidUtf8ByteCostsItsLineAndTheOtherLinesLoad() throws IOException {
+    Path input = dir.resolve("latin1.jsonl");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.writeBytes(
+        """
+        {"id":"bd-1","title":"one","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-2","title":"caf"""
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    bytes.write(0xe9);
+    bytes.writeBytes(
+        """
+        ","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-3","title":"three","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        """
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Files.write(input, bytes.toByteArray());
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      ImportResult result = store.importFile(input, "test", null);
+
+      assertThat(result.created()).isEqualTo(2);
+      assertThat(result.invalid())
+          .extracting(dev.beadpool.jsonl.JsonlLine.Invalid::message)
+          .containsExactly(input + ":2: not valid UTF-8: byte 0xe9 at byte 26 of the line");
+      assertThat(store.list(BeadFilter.ALL)).extracting(Bead::id).containsExactly("bd-1", "bd-3");
+    }
+  }
+
+  static List<String> warningMessages(ImportResult result) {
+    return result.warnings().stream().map(dev.beadpool.jsonl.LineWarning::message).toList();
+  }
+
+  @Test
+  void aDuplicateIdKeepsTheCopyWithTheNewerUpdatedAtAndSaysWhichWasKept() throws IOException {
+    Path input = dir.resolve("dup.jsonl");
+    Files.writeString(
+        input,
+        """
+        {"id":"bd-1","title":"old","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"bd-1","depends_on_id":"bd-2","type":"blocks","created_at":"2026-01-01T00:00:00Z"}]}
+        {"id":"bd-2","title":"two","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-1","title":"new","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-05T00:00:00Z"}
+        {"id":"bd-3","title":"newer first","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-05T00:00:00Z"}
+        {"id":"bd-3","title":"older second","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-02T00:00:00Z"}
+        """);
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      ImportResult result = store.importFile(input, "test", null);
+
+      assertThat(result.created()).isEqualTo(3);
+      assertThat(result.invalid()).isEmpty();
+      assertThat(warningMessages(result))
+          .containsExactly(
+              input
+                  + ":3: id: duplicate id bd-1: kept this copy (a newer updated_at than line 1),"
+                  + " the copy at line 1 replaced",
+              input
+                  + ":5: id: duplicate id bd-3: kept the copy at line 4 (a newer updated_at),"
+                  + " this line skipped");
+      assertThat(result.clean()).isFalse();
+      assertThat(store.get("bd-1").title()).isEqualTo("new");
+      assertThat(store.get("bd-1").dependencies()).isEmpty();
+      assertThat(store.get("bd-3").title()).isEqualTo("newer first");
+      assertThat(store.loadEngine().isBlocked("bd-1"))
+          .as("the edge of the replaced copy is not in the graph")
+          .isFalse();
+    }
+  }
+
+  @Test
+  void aDuplicateIdUpdatesAStoredBeadOnceWithTheNewerCopy() throws IOException {
+    Path first = dir.resolve("first.jsonl");
+    Files.writeString(
+        first,
+        """
+        {"id":"bd-1","title":"stored","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-02T00:00:00Z"}
+        """);
+    Path second = dir.resolve("second.jsonl");
+    Files.writeString(
+        second,
+        """
+        {"id":"bd-1","title":"newest","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-09T00:00:00Z"}
+        {"id":"bd-1","title":"older than the store","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-1","title":"newer than the store only","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-03T00:00:00Z"}
+        """);
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      store.importFile(first, "test", null);
+
+      ImportResult result = store.importFile(second, "test", null);
+
+      assertThat(result.updated()).isEqualTo(1);
+      assertThat(result.created() + result.unchanged() + result.stale()).isZero();
+      assertThat(result.warnings()).hasSize(2);
+      assertThat(store.get("bd-1").title()).isEqualTo("newest");
+    }
+  }
+
+  @Test
+  void aSelfDependencyCostsItsEdgeOnlyAndTheBeadLoads() throws IOException {
+    Path input = dir.resolve("self.jsonl");
+    Files.writeString(
+        input,
+        """
+        {"id":"bd-2","title":"two","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-1","title":"one","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"bd-1","depends_on_id":"bd-1","type":"blocks","created_at":"2026-01-01T00:00:00Z"},{"issue_id":"bd-1","depends_on_id":"bd-2","type":"related","created_at":"2026-01-01T00:00:00Z"}]}
+        """);
+    Path export = dir.resolve("out.jsonl");
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      ImportResult result = store.importFile(input, "test", null);
+      store.exportTo(export);
+
+      assertThat(result.created()).isEqualTo(2);
+      assertThat(result.invalid()).isEmpty();
+      assertThat(warningMessages(result))
+          .containsExactly(
+              input
+                  + ":2: dependencies[0]: bd-1 depends on itself (blocks): edge dropped, the bead"
+                  + " kept");
+      assertThat(store.get("bd-1").dependencies())
+          .extracting(dev.beadpool.bead.Dependency::dependsOnId)
+          .containsExactly("bd-2");
+      assertThat(store.loadEngine().isReady("bd-1", CLOCK.instant())).isTrue();
+    }
+    assertThat(objectsById(export).get("bd-1").get("dependencies")).hasSize(1);
+  }
+
+  @Test
+  void aDependencyCycleInTheFileIsReportedWithItsLinesAndTheBeadsItKeepsBlocked()
+      throws IOException {
+    Path input = dir.resolve("cycle.jsonl");
+    Files.writeString(
+        input,
+        """
+        {"id":"bd-a","title":"A","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"bd-a","depends_on_id":"bd-b","type":"blocks","created_at":"2026-01-01T00:00:00Z"}]}
+        {"id":"bd-c","title":"C","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-b","title":"B","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"bd-b","depends_on_id":"bd-a","type":"blocks","created_at":"2026-01-01T00:00:00Z"}]}
+        """);
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      ImportResult result = store.importFile(input, "test", null);
+
+      assertThat(result.created()).isEqualTo(3);
+      assertThat(result.cycles()).containsExactly(List.of("bd-a", "bd-b", "bd-a"));
+      assertThat(warningMessages(result))
+          .containsExactly(
+              input
+                  + ":1: dependencies: dependency cycle bd-a -> bd-b -> bd-a (edges on lines 1,"
+                  + " 3): bd-a, bd-b stay blocked until one of its edges is removed (beadpool dep"
+                  + " remove)");
+      assertThat(store.loadEngine().cycles()).containsExactly(List.of("bd-a", "bd-b", "bd-a"));
+    }
+  }
+
+  @Test
+  void aCycleOfEdgesAlreadyStoredAndInTheFileIsReportedToo() throws IOException {
+    Path first = dir.resolve("first.jsonl");
+    Files.writeString(
+        first,
+        """
+        {"id":"bd-a","title":"A","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","dependencies":[{"issue_id":"bd-a","depends_on_id":"bd-b","type":"blocks","created_at":"2026-01-01T00:00:00Z"}]}
+        {"id":"bd-b","title":"B","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        """);
+    Path second = dir.resolve("second.jsonl");
+    Files.writeString(
+        second,
+        """
+        {"id":"bd-b","title":"B","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-02T00:00:00Z","dependencies":[{"issue_id":"bd-b","depends_on_id":"bd-a","type":"parent-child","created_at":"2026-01-01T00:00:00Z"}]}
+        """);
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      assertThat(store.importFile(first, "test", null).clean()).isTrue();
+
+      ImportResult result = store.importFile(second, "test", null);
+
+      assertThat(result.cycles()).containsExactly(List.of("bd-a", "bd-b", "bd-a"));
+      assertThat(warningMessages(result).get(0))
+          .startsWith(
+              second
+                  + ":1: dependencies: dependency cycle bd-a -> bd-b -> bd-a (edges on lines 1)");
+    }
+  }
+
+  @Test
+  void aPriorityWrittenAsP1IsStoredAsBdsNumberWithAWarning() throws IOException {
+    Path input = dir.resolve("p1.jsonl");
+    Files.writeString(
+        input,
+        """
+        {"id":"bd-1","title":"one","priority":"P1","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        {"id":"bd-2","title":"two","priority":"high","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}
+        """);
+    try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
+      ImportResult result = store.importFile(input, "test", null);
+
+      assertThat(store.get("bd-1").priority()).isEqualTo(1);
+      assertThat(store.get("bd-1").field("priority").isInt()).isTrue();
+      assertThat(warningMessages(result))
+          .containsExactly(input + ":1: priority: \"P1\" read as 1, bd's form");
+      assertThat(result.invalid())
+          .extracting(dev.beadpool.jsonl.JsonlLine.Invalid::message)
+          .containsExactly(input + ":2: priority: must be 0..4 or P0..P4, was 'high' (issue bd-2)");
+    }
+  }
+
   /** Formats an invalid line compactly for assertions. */
   static final class JsonlLineFormat {
     static String describe(dev.beadpool.jsonl.JsonlLine.Invalid invalid) {

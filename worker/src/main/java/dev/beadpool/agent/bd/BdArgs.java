@@ -163,20 +163,12 @@ final class BdArgs {
     return flag(JSON);
   }
 
-  /** bd's priority: {@code 0..4} or {@code P0..P4}. */
+  /** bd's priority by the one rule ({@link dev.beadpool.bead.Priority}): 0..4 or P0..P4. */
   static int priority(String value) throws BdException {
-    String v = value.trim().toUpperCase(java.util.Locale.ROOT);
-    if (v.startsWith("P")) {
-      v = v.substring(1);
-    }
     try {
-      int p = Integer.parseInt(v);
-      if (p >= dev.beadpool.bead.Bead.MIN_PRIORITY && p <= dev.beadpool.bead.Bead.MAX_PRIORITY) {
-        return p;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the message
+      return dev.beadpool.bead.Priority.parse(value);
+    } catch (dev.beadpool.bead.BeadFormatException e) {
+      throw BdException.refused(e.sentence());
     }
-    throw BdException.refused("priority must be 0..4 or P0..P4, was '" + value + "'");
   }
 }
