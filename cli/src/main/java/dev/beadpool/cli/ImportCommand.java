@@ -116,7 +116,9 @@ final class ImportCommand extends BaseCommand {
         remote.stale(),
         remote.skippedLines(),
         invalid,
-        remote.skippedEdges());
+        remote.skippedEdges(),
+        remote.warnings(),
+        remote.cycles());
   }
 
   private boolean progressWanted() {

@@ -491,7 +491,9 @@ public final class CoordinatorApi implements AutoCloseable {
             r.stale(),
             r.skippedLines(),
             numbersOnly,
-            r.skippedEdges()));
+            r.skippedEdges(),
+            r.warnings(),
+            r.cycles()));
   }
 
   private static NewBead newBead(JsonNode body) {
