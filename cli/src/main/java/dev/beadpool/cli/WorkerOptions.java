@@ -67,6 +67,15 @@ final class WorkerOptions {
   Duration heartbeat;
 
   @Option(
+      names = "--breaker-open-for",
+      converter = Durations.class,
+      defaultValue = "${env:BEADPOOL_BREAKER_OPEN_FOR:-30s}",
+      description =
+          "How long a profile's agent circuit stays open, once its backend failed, before one run"
+              + " probes it again (env BEADPOOL_BREAKER_OPEN_FOR; default ${DEFAULT-VALUE}).")
+  Duration breakerOpenFor;
+
+  @Option(
       names = "--claim-timeout",
       converter = Durations.class,
       defaultValue = "${env:BEADPOOL_CLAIM_TIMEOUT:-10s}",
@@ -134,6 +143,7 @@ final class WorkerOptions {
           .heartbeat(heartbeat)
           .shutdownGrace(grace)
           .claimTimeout(claimTimeout)
+          .breakerOpenFor(breakerOpenFor)
           .workDir(workDir)
           .logRoot(logs)
           .infraExitCodes(codes)

@@ -27,7 +27,6 @@ import dev.beadpool.protocol.RunResult;
 import dev.beadpool.protocol.Wire;
 import dev.beadpool.protocol.WorkerPresence;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -159,16 +158,7 @@ public final class Worker implements AutoCloseable {
     CircuitBreaker breaker =
         CircuitBreaker.of(
             "agent-" + settings.id() + "-" + profile,
-            CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(4)
-                .minimumNumberOfCalls(2)
-                .failureRateThreshold(50)
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .waitDurationInOpenState(settings.breakerOpenFor())
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .recordExceptions(InfraFailure.class)
-                .build());
+            AgentCircuit.config(settings.breakerOpenFor(), timeoutOf(settings.profile(profile))));
     breaker
         .getEventPublisher()
         .onStateTransition(
@@ -183,6 +173,11 @@ public final class Worker implements AutoCloseable {
                             + settings.breakerOpenFor()
                         : "probing the agent backend again"));
     return breaker;
+  }
+
+  /** A profile's run timeout: its own, else the worker's. */
+  private Duration timeoutOf(AgentProfile profile) {
+    return profile.timeout() == null ? settings.timeout() : profile.timeout();
   }
 
   /** The circuit of the first profile served (the only one, for most workers). */
@@ -547,9 +542,8 @@ public final class Worker implements AutoCloseable {
   private void run(Running current, CircuitBreaker breaker) {
     DispatchMessage dispatch = current.dispatch;
     String leaseId = current.leaseId;
-    long start = System.nanoTime();
     AgentProfile profile = settings.profile(dispatch.profile());
-    Duration timeout = profile.timeout() == null ? settings.timeout() : profile.timeout();
+    Duration timeout = timeoutOf(profile);
     log.info(
         "bead={} run={} attempt={} turn={} profile={} worker={} agent starting",
         dispatch.beadId(),
@@ -560,10 +554,9 @@ public final class Worker implements AutoCloseable {
         settings.id());
     RunResult result = null;
     try {
-      result = execute(dispatch, leaseId, current, profile, timeout, start, breaker);
+      result = execute(dispatch, leaseId, current, profile, timeout, breaker);
     } catch (Exception e) {
-      breaker.onError(
-          System.nanoTime() - start, TimeUnit.NANOSECONDS, new InfraFailure(e.toString()));
+      AgentCircuit.broken(breaker, e.toString());
       result =
           RunResult.released(
               dispatch.beadId(), dispatch.run(), leaseId, settings.id(), "worker error: " + e);
@@ -593,7 +586,6 @@ public final class Worker implements AutoCloseable {
       Running current,
       AgentProfile profile,
       Duration timeout,
-      long start,
       CircuitBreaker breaker)
       throws Exception {
     String id = dispatch.beadId();
@@ -629,7 +621,6 @@ public final class Worker implements AutoCloseable {
               + " (phase spawned)");
     }
     AgentRun agent = runner.run(runDir, job.launch(), process -> current.process = process);
-    long elapsed = System.nanoTime() - start;
     String log = agent.log().toString();
     Set<Integer> infraCodes = new HashSet<>(settings.infraExitCodes());
     infraCodes.addAll(profile.infraExitCodes());
@@ -657,10 +648,10 @@ public final class Worker implements AutoCloseable {
     } else if (infra) {
       String why =
           agent.started() ? "infrastructure exit code " + agent.exitCode() : agent.startError();
-      breaker.onError(elapsed, TimeUnit.NANOSECONDS, new InfraFailure(why));
+      AgentCircuit.broken(breaker, why);
       return RunResult.released(id, dispatch.run(), leaseId, settings.id(), why);
     }
-    breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+    AgentCircuit.worked(breaker);
     return (agent.succeeded() && opsError == null
             ? RunResult.succeeded(
                 id, dispatch.run(), leaseId, settings.id(), null, agent.outputTail(), log)
