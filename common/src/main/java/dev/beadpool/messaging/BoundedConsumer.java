@@ -54,6 +54,16 @@ public final class BoundedConsumer implements AutoCloseable {
    */
   public static BoundedConsumer of(Session session, Destination destination, long maxBytes)
       throws JMSException {
+    return of(session, destination, null, maxBytes);
+  }
+
+  /**
+   * A consumer of the messages that match {@code filter} (an Artemis filter expression over
+   * properties, as a JMS selector), or all with null.
+   */
+  public static BoundedConsumer of(
+      Session session, Destination destination, String filter, long maxBytes) throws JMSException {
+    SimpleString selector = filter == null ? null : SimpleString.of(filter);
     ActiveMQSession artemis = (ActiveMQSession) session;
     ActiveMQDestination target = (ActiveMQDestination) destination;
     ClientSession core = artemis.getCoreSession();
@@ -61,7 +71,10 @@ public final class BoundedConsumer implements AutoCloseable {
       if (target.isQueue()) {
         createIfMissing(core, target.getSimpleAddress());
         return new BoundedConsumer(
-            artemis, core.createConsumer(target.getSimpleAddress()), RoutingType.ANYCAST, maxBytes);
+            artemis,
+            core.createConsumer(target.getSimpleAddress(), selector),
+            RoutingType.ANYCAST,
+            maxBytes);
       }
       SimpleString subscription = SimpleString.of(UUID.randomUUID().toString());
       core.createQueue(
@@ -71,7 +84,7 @@ public final class BoundedConsumer implements AutoCloseable {
               .setDurable(false)
               .setTemporary(true));
       return new BoundedConsumer(
-          artemis, core.createConsumer(subscription), RoutingType.MULTICAST, maxBytes);
+          artemis, core.createConsumer(subscription, selector), RoutingType.MULTICAST, maxBytes);
     } catch (ActiveMQException e) {
       throw jmsException(e);
     }
@@ -113,16 +126,21 @@ public final class BoundedConsumer implements AutoCloseable {
 
   /**
    * Hands each message to {@code listener} on the client's thread; in an auto-acknowledge session
-   * it is acknowledged after the listener returns. The listener must not throw.
+   * it is acknowledged after the listener returns, in a transacted one before (the listener commits
+   * or rolls back). The listener must not throw.
    */
   public void listen(Consumer<Message> listener) throws JMSException {
+    boolean transacted = session.getTransacted();
     try {
       consumer.setMessageHandler(
           core -> {
             try {
               Message message = wrap(core);
+              if (transacted) {
+                core.acknowledge();
+              }
               listener.accept(message);
-              if (session.getAcknowledgeMode() != Session.CLIENT_ACKNOWLEDGE) {
+              if (!transacted && session.getAcknowledgeMode() != Session.CLIENT_ACKNOWLEDGE) {
                 core.acknowledge();
               }
             } catch (Exception | Error e) {

@@ -275,6 +275,16 @@ public final class Coordinator implements AutoCloseable {
     // agents' output, non-persistent: relayed to watchers, the last line kept for `beadpool ps`
     Session output = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     bounded(output, output.createTopic(Addresses.OUTPUT)).listen(this::onOutput);
+    // dispatches the broker itself dead-lettered (too many deliveries): not yet explained by us
+    // why auto-acknowledge: acknowledged once handled; a crash before redelivers it, and the run
+    // has moved on by then (a second note in the dead-letter queue says so)
+    Session deadLetters = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    BoundedConsumer.of(
+            deadLetters,
+            deadLetters.createQueue(Addresses.DEAD_LETTER),
+            Properties.TYPE + " = 'dispatch' AND " + Properties.DEAD_LETTER_REASON + " IS NULL",
+            settings.broker().maxMessageBytes())
+        .listen(m -> onDeadLetteredDispatch(deadLetters, m));
     synchronized (this) {
       dispatchSession = dispatch;
       dispatchProducer = producer;
@@ -763,6 +773,54 @@ public final class Coordinator implements AutoCloseable {
     happened.add(
         PoolEvent.runEnded(decision.run(), outcome(decision), result.error(), clock.instant()));
     settle(decision);
+  }
+
+  /**
+   * A dispatch the broker dead-lettered after its delivery attempts: the run fails with the reason
+   * (a retry, in the end a failure bead: never a bead dispatched forever), and the message goes
+   * back to the dead-letter queue with that reason for whoever looks.
+   */
+  private void onDeadLetteredDispatch(Session session, Message message) {
+    try {
+      String beadId = message.getStringProperty(Properties.BEAD_ID);
+      long run = message.getLongProperty(Properties.RUN);
+      String why =
+          "the broker dead-lettered the dispatch after its delivery attempts, no worker having"
+              + " taken it";
+      String outcome = deadLetteredDispatch(beadId, run, why);
+      try (MessageProducer producer =
+          session.createProducer(session.createQueue(Addresses.DEAD_LETTER))) {
+        producer.send(
+            DeadLetters.copy(
+                session,
+                message,
+                Addresses.dispatch(message.getStringProperty(Properties.PROFILE)),
+                why + "; " + outcome,
+                settings.broker().maxMessageBytes()));
+      }
+    } catch (Exception e) {
+      log.warn(
+          "dead-lettered dispatch {} not explained in the queue: {}", id(message), e.toString());
+    }
+  }
+
+  /** Brings a run whose dispatch was dead-lettered to a known state; says what became of it. */
+  private synchronized String deadLetteredDispatch(String beadId, long run, String why) {
+    deadLettered++;
+    RunLedger.Decision decision = ledger.dispatchDeadLettered(run, settings.maxAttempts(), why);
+    if (decision == null) {
+      return "run " + run + " had moved on already";
+    }
+    log.warn("bead={} run={}: {}; the run failed", beadId, run, why);
+    unpublished.remove(run);
+    happened.add(PoolEvent.runEnded(decision.run(), outcome(decision), why, clock.instant()));
+    settle(decision);
+    flushOutbox();
+    return "run "
+        + run
+        + " failed ("
+        + decision.effect().name().toLowerCase(java.util.Locale.ROOT)
+        + ")";
   }
 
   private void onOutput(Message message) {

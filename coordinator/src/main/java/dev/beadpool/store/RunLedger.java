@@ -578,6 +578,22 @@ public final class RunLedger {
         });
   }
 
+  /**
+   * A run whose dispatch the broker dead-lettered (delivered again and again, taken by no worker):
+   * a failed attempt with the reason, so the bead retries and, in the end, gets a failure bead
+   * instead of waiting forever. Null if the run is no longer waiting to be claimed.
+   */
+  public Decision dispatchDeadLettered(long runNumber, int maxAttempts, String why) {
+    return store.inTransaction(
+        c -> {
+          Run run = find(c, runNumber);
+          if (run == null || run.state() != RunState.DISPATCHED) {
+            return null;
+          }
+          return fail(c, run, RunState.FAILED, null, why, null, null, maxAttempts);
+        });
+  }
+
   /** Gives a run back without spending an attempt (worker released it, or it never started). */
   public Decision releaseRun(long runNumber, String why) {
     return store.inTransaction(

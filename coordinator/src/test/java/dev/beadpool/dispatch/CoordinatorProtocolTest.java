@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.broker.EmbeddedBroker;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.ClaimReply;
 import dev.beadpool.protocol.DispatchMessage;
@@ -12,6 +13,7 @@ import dev.beadpool.protocol.RunResult;
 import dev.beadpool.store.BeadFilter;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.NewBead;
+import dev.beadpool.store.Run;
 import dev.beadpool.store.RunState;
 import java.time.Clock;
 import java.time.Duration;
@@ -235,6 +237,34 @@ class CoordinatorProtocolTest extends CoordinatorOverBroker {
         .anyMatch(r -> r.startsWith("beadpool.results: body is not JSON"))
         .anyMatch(r -> r.startsWith("beadpool.claims: schema version 99"));
     assertThat(coordinator.status().deadLettered()).isEqualTo(2);
+  }
+
+  @Test
+  void aDispatchTheBrokerDeadLettersFailsItsRunWithTheReasonAndTheBeadRunsAgain() throws Exception {
+    Bead a = bead("a");
+    startCoordinator();
+
+    for (int i = 0; i < EmbeddedBroker.MAX_DELIVERY_ATTEMPTS; i++) {
+      assertThat(w1.takeAndGiveBack(WAIT)).as("delivery %d", i + 1).isTrue();
+    }
+
+    // why close it: a consumer that handed messages back may hold the next one unasked
+    w1.close();
+    DispatchMessage again = w2.take(WAIT);
+    assertThat(again).as("the bead is dispatched again, not stuck").isNotNull();
+    assertThat(again.beadId()).isEqualTo(a.id());
+    assertThat(again.attempt()).isEqualTo(2);
+    Run first = coordinator.ledger().runs(a.id()).get(0);
+    assertThat(first)
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(RunState.FAILED);
+              assertThat(r.error()).contains("dead-lettered the dispatch");
+            });
+    assertThat(w2.deadLetterReason(WAIT))
+        .startsWith("beadpool.dispatch: the broker dead-lettered the dispatch")
+        .contains("run " + first.run() + " failed (retry)");
+    assertThat(coordinator.status().deadLettered()).isEqualTo(1);
   }
 
   @Test

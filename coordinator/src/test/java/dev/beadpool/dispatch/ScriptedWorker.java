@@ -44,6 +44,19 @@ final class ScriptedWorker implements AutoCloseable {
     connection.start();
   }
 
+  /**
+   * Takes the next dispatch and hands it back unacknowledged, as a worker that dies before its
+   * claim does; false if none comes in time.
+   */
+  boolean takeAndGiveBack(Duration wait) throws Exception {
+    Message m = dispatch.receive(wait.toMillis());
+    if (m == null) {
+      return false;
+    }
+    session.recover();
+    return true;
+  }
+
   /** The next dispatch, acknowledged; null if none comes in time. */
   DispatchMessage take(Duration wait) throws Exception {
     Message m = dispatch.receive(wait.toMillis());
