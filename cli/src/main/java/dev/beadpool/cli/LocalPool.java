@@ -78,6 +78,16 @@ final class LocalPool {
           .append(p.beads() + p.held())
           .append(')');
     }
+    for (dev.beadpool.dispatch.HumanHold h : s.heldBy()) {
+      stalled
+          .append("  held by ")
+          .append(h.label())
+          .append(' ')
+          .append(h.bead())
+          .append(" (")
+          .append(h.beads())
+          .append(')');
+    }
     return String.format(
         "ready %d  running %d%s  closed %d  retried %d  failed %d%s",
         s.waiting() + s.dispatched(),

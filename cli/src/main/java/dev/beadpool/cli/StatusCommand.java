@@ -61,6 +61,17 @@ final class StatusCommand extends BaseCommand {
               "the coordinator lost the broker %d time(s) and reconnected%n",
               status.path("brokerOutages").asInt());
     }
+    status
+        .path("heldBy")
+        .forEach(
+            h ->
+                out()
+                    .printf(
+                        "held by %s %s \"%s\": close it to release %d bead(s)%n",
+                        h.path("label").asText(),
+                        h.path("bead").asText(),
+                        dev.beadpool.bead.TerminalText.safe(h.path("title").asText()),
+                        h.path("beads").asInt()));
     printWorkers(status.path("workers"));
     status
         .path("stalled")

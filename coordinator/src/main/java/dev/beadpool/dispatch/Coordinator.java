@@ -423,7 +423,13 @@ public final class Coordinator implements AutoCloseable {
         handoffs,
         blockedByDiscovery,
         forgedResults,
-        link.outages());
+        link.outages(),
+        humanHolds());
+  }
+
+  /** The open human beads that hold others back, the most holding first. */
+  private List<HumanHold> humanHolds() {
+    return HumanHolds.of(engine, store::find, settings.humanLabels());
   }
 
   /** The workers heard from within the last lease, by id. */
@@ -1471,6 +1477,14 @@ public final class Coordinator implements AutoCloseable {
       if (profile != null && unservedProfiles().contains(profile)) {
         stalled = "held back: no live worker serves profile " + profile;
       }
+    } else if (run == null && engine.isBlocked(beadId)) {
+      // why: a bead that waits on a human says who, and what closing it releases
+      stalled =
+          HumanHolds.holding(beadId, humanHolds(), engine, store::find, settings.humanLabels())
+              .stream()
+              .map(HumanHold::why)
+              .reduce((x, y) -> x + "; " + y)
+              .orElse(null);
     }
     return PoolEvent.snapshot(
         beadId, bead.status(), run, lastLine, failureBead, stalled, clock.instant());

@@ -9,6 +9,7 @@ import java.util.List;
  * @param staleResults results rejected because their lease was not current
  * @param forgedResults results rejected because they did not carry their claim's secret
  * @param brokerOutages times the coordinator lost the broker and connected again
+ * @param heldBy open human beads (approval gates, failure beads) that hold beads back
  * @param workers workers heard from (a presence, a claim or a heartbeat) within the last lease
  * @param stalled profiles whose dispatched beads no live worker takes, with the reason
  * @param handoffs runs that ended in a handoff to a fresh agent
@@ -28,7 +29,8 @@ public record PoolStatus(
     long handoffs,
     long blockedByDiscovery,
     long forgedResults,
-    int brokerOutages) {
+    int brokerOutages,
+    List<HumanHold> heldBy) {
 
   /** Nothing waiting, dispatched or running. */
   public boolean idle() {
