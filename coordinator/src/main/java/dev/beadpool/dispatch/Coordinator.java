@@ -429,7 +429,21 @@ public final class Coordinator implements AutoCloseable {
 
   /** The open human beads that hold others back, the most holding first. */
   private List<HumanHold> humanHolds() {
-    return HumanHolds.of(engine, store::find, settings.humanLabels());
+    return HumanHolds.of(engine, openHumanBeads(), settings.humanLabels());
+  }
+
+  /** The beads for a human (approval gates, failure beads) that are not closed. */
+  private List<Bead> openHumanBeads() {
+    List<Bead> open = new ArrayList<>();
+    for (String label : new TreeSet<>(settings.humanLabels())) {
+      for (Bead bead :
+          store.list(new dev.beadpool.store.BeadFilter(null, List.of(label), null, null, null))) {
+        if (!bead.isClosed() && open.stream().noneMatch(b -> b.id().equals(bead.id()))) {
+          open.add(bead);
+        }
+      }
+    }
+    return open;
   }
 
   /** The workers heard from within the last lease, by id. */
@@ -1479,8 +1493,10 @@ public final class Coordinator implements AutoCloseable {
       }
     } else if (run == null && engine.isBlocked(beadId)) {
       // why: a bead that waits on a human says who, and what closing it releases
+      List<Bead> humans = openHumanBeads();
       stalled =
-          HumanHolds.holding(beadId, humanHolds(), engine, store::find, settings.humanLabels())
+          HumanHolds.holding(
+                  beadId, HumanHolds.of(engine, humans, settings.humanLabels()), engine, humans)
               .stream()
               .map(HumanHold::why)
               .reduce((x, y) -> x + "; " + y)

@@ -10,84 +10,80 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
- * Finds the human beads that hold work back: for every blocked bead, the beads at the root of what
- * blocks it (followed through blockers that are blocked themselves); a root with a human label
- * holds it. One pass over the blocked beads, each root chain walked once.
+ * Finds the human beads that hold work back: for every blocked bead, the open human beads (approval
+ * gates, failure beads) anywhere on the chains of what blocks it, a gate that is itself blocked
+ * included. One pass over the blocked beads; each bead's chain is walked once.
  */
 final class HumanHolds {
   private final ReadyEngine engine;
-  private final Function<String, Optional<Bead>> beads;
-  private final Set<String> humanLabels;
-  private final Map<String, Set<String>> roots = new HashMap<>();
+  private final Map<String, Bead> humans;
+  private final Map<String, Set<String>> holders = new HashMap<>();
 
-  private HumanHolds(
-      ReadyEngine engine, Function<String, Optional<Bead>> beads, Set<String> humanLabels) {
+  private HumanHolds(ReadyEngine engine, List<Bead> openHumanBeads) {
     this.engine = engine;
-    this.beads = beads;
-    this.humanLabels = humanLabels;
+    this.humans = new HashMap<>();
+    openHumanBeads.forEach(b -> humans.put(b.id(), b));
   }
 
-  /** Every open human bead that holds at least one bead back, the most holding first. */
+  /**
+   * Every open human bead that holds at least one bead back, the most holding first.
+   *
+   * @param openHumanBeads the beads not closed that carry a human label
+   */
   static List<HumanHold> of(
-      ReadyEngine engine, Function<String, Optional<Bead>> beads, Set<String> humanLabels) {
-    HumanHolds holds = new HumanHolds(engine, beads, humanLabels);
+      ReadyEngine engine, List<Bead> openHumanBeads, Set<String> humanLabels) {
+    if (openHumanBeads.isEmpty()) {
+      return List.of();
+    }
+    HumanHolds holds = new HumanHolds(engine, openHumanBeads);
     Map<String, Integer> counts = new HashMap<>();
     for (BeadState blocked : engine.blocked()) {
-      for (String root : holds.roots(blocked.id(), new HashSet<>())) {
-        counts.merge(root, 1, Integer::sum);
+      for (String holder : holds.holders(blocked.id(), new HashSet<>())) {
+        counts.merge(holder, 1, Integer::sum);
       }
     }
     List<HumanHold> held = new ArrayList<>();
     counts.forEach(
-        (root, n) ->
-            beads
-                .apply(root)
-                .filter(b -> !b.isClosed())
-                .flatMap(b -> holds.humanLabel(b).map(l -> new HumanHold(root, l, b.title(), n)))
-                .ifPresent(held::add));
+        (id, n) -> {
+          Bead bead = holds.humans.get(id);
+          String label =
+              bead.labels().stream().filter(humanLabels::contains).findFirst().orElseThrow();
+          held.add(new HumanHold(id, label, bead.title(), n));
+        });
     held.sort(Comparator.comparingInt(HumanHold::beads).reversed().thenComparing(HumanHold::bead));
     return held;
   }
 
-  /** The human beads among the roots of what blocks {@code id}, if any. */
+  /** Of {@code all}, the holds on the chains of what blocks {@code id}. */
   static List<HumanHold> holding(
-      String id,
-      List<HumanHold> all,
-      ReadyEngine engine,
-      Function<String, Optional<Bead>> beads,
-      Set<String> humanLabels) {
-    Set<String> roots = new HumanHolds(engine, beads, humanLabels).roots(id, new HashSet<>());
-    return all.stream().filter(h -> roots.contains(h.bead())).toList();
+      String id, List<HumanHold> all, ReadyEngine engine, List<Bead> openHumanBeads) {
+    Set<String> holders = new HumanHolds(engine, openHumanBeads).holders(id, new HashSet<>());
+    return all.stream().filter(h -> holders.contains(h.bead())).toList();
   }
 
-  private Optional<String> humanLabel(Bead bead) {
-    return bead.labels().stream().filter(humanLabels::contains).findFirst();
-  }
-
-  /** The unblocked beads at the end of every chain of blockers from {@code id}. */
-  private Set<String> roots(String id, Set<String> path) {
-    Set<String> known = roots.get(id);
+  /** The human beads among everything that blocks {@code id}, through blocked blockers. */
+  private Set<String> holders(String id, Set<String> path) {
+    Set<String> known = holders.get(id);
     if (known != null) {
       return known;
     }
     Set<String> found = new LinkedHashSet<>();
     if (!path.add(id)) {
-      return found; // a cycle: its beads are each other's blockers, none a root
+      return found; // a cycle: walked already on this path
     }
     for (String blocker : engine.blockedBy(id)) {
-      if (engine.isBlocked(blocker)) {
-        found.addAll(roots(blocker, path));
-      } else {
+      if (humans.containsKey(blocker)) {
         found.add(blocker);
+      }
+      if (engine.isBlocked(blocker)) {
+        found.addAll(holders(blocker, path));
       }
     }
     path.remove(id);
-    roots.put(id, found);
+    holders.put(id, found);
     return found;
   }
 }

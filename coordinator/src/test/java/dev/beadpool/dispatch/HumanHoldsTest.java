@@ -34,6 +34,30 @@ class HumanHoldsTest extends CoordinatorOverBroker {
   }
 
   @Test
+  void aGateThatWaitsForThePlanStillHoldsWhatComesAfterIt() throws Exception {
+    Bead plan = bead("plan");
+    Bead gate =
+        store.create(
+            new NewBead(
+                "Approve",
+                null,
+                null,
+                1,
+                List.of("approval"),
+                null,
+                List.of(plan.id()),
+                null,
+                null),
+            "test");
+    bead("a", gate.id());
+    startCoordinator();
+
+    assertThat(coordinator.status().heldBy())
+        .extracting(HumanHold::bead, HumanHold::beads)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(gate.id(), 1));
+  }
+
+  @Test
   void aWatchOfAHeldBeadSaysWhoHoldsIt() throws Exception {
     Bead gate = gate("Approve");
     Bead a = bead("a", gate.id());
