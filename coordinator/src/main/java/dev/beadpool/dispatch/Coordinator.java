@@ -436,9 +436,8 @@ public final class Coordinator implements AutoCloseable {
   private List<Bead> openHumanBeads() {
     List<Bead> open = new ArrayList<>();
     for (String label : new TreeSet<>(settings.humanLabels())) {
-      for (Bead bead :
-          store.list(new dev.beadpool.store.BeadFilter(null, List.of(label), null, null, null))) {
-        if (!bead.isClosed() && open.stream().noneMatch(b -> b.id().equals(bead.id()))) {
+      for (Bead bead : store.openWithLabel(label)) {
+        if (open.stream().noneMatch(b -> b.id().equals(bead.id()))) {
           open.add(bead);
         }
       }

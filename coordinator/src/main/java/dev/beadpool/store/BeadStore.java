@@ -185,6 +185,18 @@ public final class BeadStore implements AutoCloseable {
   }
 
   /** Beads matching the filter, by id. */
+  /** The beads not closed that carry {@code label}, by id: an index lookup, not a scan. */
+  public List<Bead> openWithLabel(String label) {
+    return read(
+        c ->
+            query(
+                c,
+                "SELECT data FROM beads WHERE id IN (SELECT issue_id FROM labels WHERE label = ?)"
+                    + " AND status != 'closed' ORDER BY id",
+                rs -> parse(rs.getString(1)),
+                label));
+  }
+
   public List<Bead> list(BeadFilter filter) {
     StringBuilder sql = new StringBuilder("SELECT data FROM beads b WHERE 1=1");
     List<String> params = new ArrayList<>();
