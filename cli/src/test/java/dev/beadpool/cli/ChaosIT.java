@@ -51,6 +51,9 @@ class ChaosIT extends ClusterProcesses {
   static final boolean LONG = Boolean.getBoolean("beadpool.chaos.long");
   static final Duration TTL = LONG ? BrokerSettings.DEFAULT_CONNECTION_TTL : Duration.ofSeconds(2);
   static final int BEADS = LONG ? 200 : 30;
+
+  /** The least a paused process stays paused: past the TTL either way, 15 s in the long form. */
+  static final Duration PAUSE = LONG ? Duration.ofSeconds(15) : Duration.ZERO;
   static final Duration DEADLINE = Duration.ofSeconds(LONG ? 600 : 180);
 
   /** Writes "start|done BEAD WORKER RUN NANOS" to the ledger; takes a moment, as work does. */
@@ -308,7 +311,10 @@ class ChaosIT extends ClusterProcesses {
     await().atMost(DEADLINE).until(() -> consumers(Addresses.DISPATCH) == 2);
     signal(w1, "STOP");
     // the broker has dropped the paused worker's slots: the pause outlasted the TTL
-    await().atMost(DEADLINE).until(() -> consumers(Addresses.DISPATCH) == 0);
+    await()
+        .pollDelay(PAUSE)
+        .atMost(DEADLINE)
+        .until(() -> consumers(Addresses.DISPATCH) == 0);
     signal(w1, "CONT");
     long resumedAt = nowNanos();
 
@@ -341,7 +347,10 @@ class ChaosIT extends ClusterProcesses {
     await().atMost(DEADLINE).until(() -> consumers(Addresses.RESULTS) == 1);
     signal(coordinator, "STOP");
     // the broker has dropped the paused coordinator's consumer: the pause outlasted the TTL
-    await().atMost(DEADLINE).until(() -> consumers(Addresses.RESULTS) == 0);
+    await()
+        .pollDelay(PAUSE)
+        .atMost(DEADLINE)
+        .until(() -> consumers(Addresses.RESULTS) == 0);
     signal(coordinator, "CONT");
     long resumedAt = nowNanos();
 

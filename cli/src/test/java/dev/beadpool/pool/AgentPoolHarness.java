@@ -73,20 +73,22 @@ abstract class AgentPoolHarness extends PoolFixture {
   }
 
   Worker startWorker(String id, String... profiles) throws Exception {
-    Worker worker =
-        new Worker(
-            WorkerSettings.builder(brokerSettings, id, List.of())
-                .slots(2)
-                .timeout(Duration.ofSeconds(30))
-                .heartbeat(Duration.ofMillis(300))
-                .shutdownGrace(Duration.ofMillis(300))
-                .breakerOpenFor(Duration.ofSeconds(30))
-                .workDir(dir)
-                .logRoot(dir.resolve("logs/run"))
-                .agents(agents)
-                .profiles(List.of(profiles))
-                .build(),
-            Clock.systemUTC());
+    return startWorker(
+        WorkerSettings.builder(brokerSettings, id, List.of())
+            .slots(2)
+            .timeout(Duration.ofSeconds(30))
+            .heartbeat(Duration.ofMillis(300))
+            .shutdownGrace(Duration.ofMillis(300))
+            .breakerOpenFor(Duration.ofSeconds(30))
+            .workDir(dir)
+            .logRoot(dir.resolve("logs/run"))
+            .agents(agents)
+            .profiles(List.of(profiles)));
+  }
+
+  /** Starts a worker of these settings; closed after the test. */
+  Worker startWorker(WorkerSettings.Builder settings) throws Exception {
+    Worker worker = new Worker(settings.build(), Clock.systemUTC());
     worker.start();
     workers.add(worker);
     return worker;

@@ -9,10 +9,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.broker.EmbeddedBroker;
+import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.Properties;
 import dev.beadpool.store.Run;
 import dev.beadpool.store.RunState;
+import dev.beadpool.worker.Worker;
+import dev.beadpool.worker.WorkerSettings;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
@@ -21,6 +24,8 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +116,40 @@ class BrokerFaultsTest extends AgentPoolHarness {
 
   private boolean workersConnected() {
     return workers.stream().anyMatch(w -> w.connected());
+  }
+
+  @Test
+  void aLongCoordinatorOutageDeadLettersNoDispatch() throws Exception {
+    configureAgent(agent("fine", "exit 0"), "");
+    Bead bead = bead("waits out the outage", null);
+    coordinator = new Coordinator(store, coordinatorSettings(3), Clock.systemUTC());
+    coordinator.start();
+    coordinator.close(); // its dispatch is on the queue; no coordinator answers claims now
+    Worker worker =
+        startWorker(
+            WorkerSettings.builder(brokerSettings, "w-1", List.of())
+                .claimTimeout(Duration.ofMillis(200))
+                .shutdownGrace(Duration.ofMillis(300))
+                .workDir(dir)
+                .logRoot(dir.resolve("logs/run"))
+                .agents(agents));
+
+    // ten claim timeouts with nobody answering: twice what the broker's five deliveries allowed
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                logs.list.stream()
+                        .filter(e -> e.getFormattedMessage().contains("no claim reply for"))
+                        .count()
+                    >= 10);
+    coordinator = new Coordinator(store, coordinatorSettings(3), Clock.systemUTC());
+    coordinator.start();
+
+    awaitClosed(bead.id());
+    assertThat(coordinator.status().deadLettered()).isZero();
+    assertThat(runs(bead.id())).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+    assertThat(worker.runningCount()).isZero();
   }
 
   @Test

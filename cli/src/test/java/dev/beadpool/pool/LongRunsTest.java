@@ -38,7 +38,7 @@ class LongRunsTest extends AgentPoolHarness {
     coordinator = new Coordinator(store, settings, Clock.systemUTC());
     coordinator.start();
     Worker worker =
-        new Worker(
+        startWorker(
             WorkerSettings.builder(brokerSettings, "w-1", List.of())
                 .slots(2)
                 .timeout(Duration.ofSeconds(30))
@@ -48,11 +48,7 @@ class LongRunsTest extends AgentPoolHarness {
                 .breakerOpenFor(Duration.ofMillis(500))
                 .workDir(dir)
                 .logRoot(dir.resolve("logs/run"))
-                .agents(agents)
-                .build(),
-            Clock.systemUTC());
-    worker.start();
-    workers.add(worker);
+                .agents(agents));
     List<CircuitBreaker.StateTransition> transitions = new ArrayList<>();
     worker
         .breaker()

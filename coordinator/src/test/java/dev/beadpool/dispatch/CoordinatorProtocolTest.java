@@ -377,6 +377,31 @@ class CoordinatorProtocolTest extends CoordinatorOverBroker {
   }
 
   @Test
+  void anotherClientConsumingHeartbeatsCannotTakeThemFromTheCoordinator() throws Exception {
+    Bead a = bead("a");
+    startCoordinator();
+    ClaimReply lease = takeAndClaim(w1, a);
+    // a client that reads heartbeats both ways a JMS client can: as a queue and as a topic
+    try (var rogue = settings.broker().connectionFactory(true).createConnection()) {
+      var session = rogue.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+      session.createConsumer(session.createQueue(Addresses.HEARTBEATS)).setMessageListener(m -> {});
+      session.createConsumer(session.createTopic(Addresses.HEARTBEATS)).setMessageListener(m -> {});
+      rogue.start();
+
+      // three leases of heartbeats: each must reach the coordinator, whoever else listens
+      await()
+          .during(settings.lease().multipliedBy(3))
+          .atMost(settings.lease().multipliedBy(6))
+          .until(
+              () -> {
+                w1.heartbeat(a.id(), lease.run(), lease.leaseId());
+                return coordinator.ledger().run(lease.run()).orElseThrow().state()
+                    == RunState.RUNNING;
+              });
+    }
+  }
+
+  @Test
   void aClaimInTheHoldersNameWithAnotherSecretIsRefused() throws Exception {
     Bead a = bead("a");
     startCoordinator();
