@@ -54,6 +54,7 @@ class ChaosIT extends ClusterProcesses {
 
   /** The least a paused process stays paused: past the TTL either way, 15 s in the long form. */
   static final Duration PAUSE = LONG ? Duration.ofSeconds(15) : Duration.ZERO;
+
   static final Duration DEADLINE = Duration.ofSeconds(LONG ? 600 : 180);
 
   /** Writes "start|done BEAD WORKER RUN NANOS" to the ledger; takes a moment, as work does. */
@@ -85,6 +86,21 @@ class ChaosIT extends ClusterProcesses {
 
   long done() throws IOException {
     return entries().stream().filter(e -> e.what().equals("done")).count();
+  }
+
+  /** Seconds from {@code since} (wall-clock nanos) to the first agent started after it. */
+  double secondsToAStartAfter(long since) throws IOException {
+    long first =
+        entries().stream()
+            .filter(e -> e.what().equals("start") && e.nanos() > since)
+            .mapToLong(Entry::nanos)
+            .min()
+            .orElseThrow();
+    return (first - since) / 1e9;
+  }
+
+  boolean startedAfter(long since) throws IOException {
+    return entries().stream().anyMatch(e -> e.what().equals("start") && e.nanos() > since);
   }
 
   static long nowNanos() {
@@ -274,15 +290,8 @@ class ChaosIT extends ClusterProcesses {
     long back = nowNanos();
     startBroker(port);
 
-    await().atMost(DEADLINE).until(() -> entries().stream().anyMatch(e -> e.nanos() > back));
-    double resumed =
-        (entries().stream()
-                    .filter(e -> e.nanos() > back)
-                    .mapToLong(Entry::nanos)
-                    .min()
-                    .orElseThrow()
-                - back)
-            / 1e9;
+    await().atMost(DEADLINE).until(() -> startedAfter(back));
+    double resumed = secondsToAStartAfter(back);
     figures.add(
         String.format(
             java.util.Locale.ROOT, "pool running again %.1f s after the broker", resumed));
@@ -311,25 +320,16 @@ class ChaosIT extends ClusterProcesses {
     await().atMost(DEADLINE).until(() -> consumers(Addresses.DISPATCH) == 2);
     signal(w1, "STOP");
     // the broker has dropped the paused worker's slots: the pause outlasted the TTL
-    await()
-        .pollDelay(PAUSE)
-        .atMost(DEADLINE)
-        .until(() -> consumers(Addresses.DISPATCH) == 0);
+    await().pollDelay(PAUSE).atMost(DEADLINE).until(() -> consumers(Addresses.DISPATCH) == 0);
     signal(w1, "CONT");
     long resumedAt = nowNanos();
 
-    await().atMost(DEADLINE).until(() -> entries().stream().anyMatch(e -> e.nanos() > resumedAt));
+    await().atMost(DEADLINE).until(() -> startedAfter(resumedAt));
     figures.add(
         String.format(
             java.util.Locale.ROOT,
             "worker running agents again %.1f s after SIGCONT",
-            (entries().stream()
-                        .filter(e -> e.nanos() > resumedAt)
-                        .mapToLong(Entry::nanos)
-                        .min()
-                        .orElseThrow()
-                    - resumedAt)
-                / 1e9));
+            secondsToAStartAfter(resumedAt)));
     long spent = assertInvariants();
     report("worker SIGSTOPped past the TTL");
     assertThat(spent).isZero();
@@ -347,14 +347,16 @@ class ChaosIT extends ClusterProcesses {
     await().atMost(DEADLINE).until(() -> consumers(Addresses.RESULTS) == 1);
     signal(coordinator, "STOP");
     // the broker has dropped the paused coordinator's consumer: the pause outlasted the TTL
-    await()
-        .pollDelay(PAUSE)
-        .atMost(DEADLINE)
-        .until(() -> consumers(Addresses.RESULTS) == 0);
+    await().pollDelay(PAUSE).atMost(DEADLINE).until(() -> consumers(Addresses.RESULTS) == 0);
     signal(coordinator, "CONT");
     long resumedAt = nowNanos();
 
-    await().atMost(DEADLINE).until(() -> entries().stream().anyMatch(e -> e.nanos() > resumedAt));
+    await().atMost(DEADLINE).until(() -> startedAfter(resumedAt));
+    figures.add(
+        String.format(
+            java.util.Locale.ROOT,
+            "agents running again %.1f s after SIGCONT",
+            secondsToAStartAfter(resumedAt)));
     long spent = assertInvariants();
     report("coordinator SIGSTOPped past the TTL");
     assertThat(spent).isZero();
@@ -380,15 +382,8 @@ class ChaosIT extends ClusterProcesses {
         .until(() -> logSays("coordinator-2", "coordinator running"));
     long up = nowNanos();
 
-    await().atMost(DEADLINE).until(() -> entries().stream().anyMatch(e -> e.nanos() > up));
-    double claimsAfter =
-        (entries().stream()
-                    .filter(e -> e.nanos() > up && e.what().equals("start"))
-                    .mapToLong(Entry::nanos)
-                    .min()
-                    .orElse(Long.MAX_VALUE)
-                - up)
-            / 1e9;
+    await().atMost(DEADLINE).until(() -> startedAfter(up));
+    double claimsAfter = secondsToAStartAfter(up);
     figures.add(
         String.format(
             java.util.Locale.ROOT,
