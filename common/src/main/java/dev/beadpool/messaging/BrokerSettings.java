@@ -97,6 +97,10 @@ public record BrokerSettings(
     // why: sends with a CompletionListener are only asynchronous with a confirmation window
     factory.setConfirmationWindowSize(CONFIRMATION_WINDOW_BYTES);
     factory.setConnectionTTL(connectionTtl.toMillis());
+    // why: a blocking call (a durable send, a commit) waits no longer than the broker would keep
+    // a silent connection, instead of the client's own 30 s default
+    factory.setCallTimeout(connectionTtl.toMillis());
+    factory.setCallFailoverTimeout(connectionTtl.toMillis());
     factory.setClientFailureCheckPeriod(Math.max(100, connectionTtl.toMillis() / 3));
     return factory;
   }

@@ -34,4 +34,18 @@ class BrokerSettingsTest {
     assertThat(BrokerSettings.anonymous("tcp://broker:61616?sslEnabled=true&user=beadpool").url())
         .isEqualTo("tcp://broker:61616?sslEnabled=true&user=beadpool");
   }
+
+  @Test
+  void everyTimeOfTheBrokerClientComesFromTheConnectionTtlSetting() {
+    var factory =
+        BrokerSettings.anonymous("tcp://broker:61616")
+            .withConnectionTtl(java.time.Duration.ofSeconds(3))
+            .connectionFactory(true);
+
+    assertThat(factory.getConnectionTTL()).isEqualTo(3_000);
+    assertThat(factory.getClientFailureCheckPeriod()).isEqualTo(1_000);
+    assertThat(factory.getCallTimeout()).isEqualTo(3_000);
+    assertThat(factory.getCallFailoverTimeout()).isEqualTo(3_000);
+    assertThat(factory.getReconnectAttempts()).as("BrokerLink reconnects").isZero();
+  }
 }
