@@ -1,20 +1,30 @@
 package dev.beadpool.cli;
 
 import dev.beadpool.messaging.BrokerSettings;
+import dev.beadpool.messaging.TlsStorePasswords;
 import picocli.CommandLine.Option;
 
 /**
- * Where the broker is. The password is read only from the environment ({@code
- * BEADPOOL_BROKER_PASSWORD}), so it never shows in a process list or a log.
+ * Where the broker is. The passwords (the login's, {@code BEADPOOL_BROKER_PASSWORD}, and those of
+ * the TLS stores, {@code BEADPOOL_BROKER_TRUSTSTORE_PASSWORD} and {@code
+ * BEADPOOL_BROKER_KEYSTORE_PASSWORD}) are read only from the environment, so they never show in a
+ * process list or a log.
  */
 final class BrokerOptions {
   static final String PASSWORD_ENV = BrokerSettings.PASSWORD_ENV;
+  static final String TRUST_STORE_PASSWORD_ENV = TlsStorePasswords.TRUST_STORE_ENV;
+  static final String KEY_STORE_PASSWORD_ENV = TlsStorePasswords.KEY_STORE_ENV;
 
   @Option(
       names = "--broker",
       paramLabel = "URL",
       defaultValue = "${env:BEADPOOL_BROKER_URL:-" + BrokerSettings.DEFAULT_URL + "}",
-      description = "Artemis broker URL (env BEADPOOL_BROKER_URL; default ${DEFAULT-VALUE}).")
+      description =
+          "Artemis broker URL (env BEADPOOL_BROKER_URL; default ${DEFAULT-VALUE}); for TLS:"
+              + " tcp://HOST:61617?sslEnabled=true&trustStorePath=FILE, the store's password in"
+              + " env "
+              + TRUST_STORE_PASSWORD_ENV
+              + ".")
   String url;
 
   @Option(
@@ -59,6 +69,7 @@ final class BrokerOptions {
         user == null || user.isBlank() ? null : user,
         password,
         connectionTtl,
-        maxMessageBytes);
+        maxMessageBytes,
+        TlsStorePasswords.fromEnvironment());
   }
 }

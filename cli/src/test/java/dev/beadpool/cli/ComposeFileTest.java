@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.beadpool.broker.BrokerRoles;
+import dev.beadpool.broker.SecuritySettingsXml;
 import dev.beadpool.messaging.BrokerSettings;
 import java.lang.reflect.Field;
 import java.net.URI;
@@ -30,10 +32,15 @@ class ComposeFileTest {
       Set.of(
           StoreOptions.DB_ENV,
           BrokerOptions.PASSWORD_ENV,
+          BrokerOptions.TRUST_STORE_PASSWORD_ENV,
+          BrokerOptions.KEY_STORE_PASSWORD_ENV,
           WorkerOptions.AGENT_ENV,
           ProjectFiles.CONFIG_ENV);
 
   static final Path ROOT = Path.of("..");
+
+  /** The broker's entrypoint, which adds beadpool's roles and users to the image's setup. */
+  static final Path BROKER_SETUP = ROOT.resolve("docker/artemis");
 
   static JsonNode compose() throws Exception {
     return new ObjectMapper(new YAMLFactory())
@@ -78,15 +85,67 @@ class ComposeFileTest {
     }
   }
 
+  static String brokerEntrypoint() throws Exception {
+    return Files.readString(BROKER_SETUP.resolve("entrypoint.sh"));
+  }
+
+  /** Every $NAME and ${NAME...} the broker's entrypoint reads. */
+  static Set<String> brokerEntrypointReads() throws Exception {
+    Set<String> names = new HashSet<>();
+    Matcher m = Pattern.compile("\\$\\{?([A-Z][A-Z0-9_]+)").matcher(brokerEntrypoint());
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
   @Test
-  void theBrokerIsGivenOnlyWhatTheArtemisImageReadsAndLoginIsRequired() throws Exception {
+  void theBrokerIsGivenOnlyWhatTheArtemisImageAndOurEntrypointReadAndLoginIsRequired()
+      throws Exception {
     JsonNode broker = compose().get("services").get("broker");
     Set<String> given = new HashSet<>();
     broker.get("environment").fieldNames().forEachRemaining(given::add);
-    assertThat(ARTEMIS_IMAGE_ENV).containsAll(given);
+    Set<String> read = new HashSet<>(ARTEMIS_IMAGE_ENV);
+    read.addAll(brokerEntrypointReads());
+    assertThat(read).containsAll(given);
+    assertThat(brokerEntrypointReads()).containsAll(ARTEMIS_IMAGE_ENV);
     assertThat(broker.get("environment").get("ANONYMOUS_LOGIN").asText()).isEqualTo("false");
-    assertThat(broker.get("environment").get("ARTEMIS_PASSWORD").asText()).contains(":?");
+    for (String password :
+        List.of("ARTEMIS_PASSWORD", "BEADPOOL_COORDINATOR_PASSWORD", "BEADPOOL_WORKER_PASSWORD")) {
+      assertThat(broker.get("environment").get(password).asText()).as(password).contains(":?");
+    }
     assertThat(broker.get("image").asText()).startsWith("apache/artemis:2.56");
+  }
+
+  @Test
+  void theBrokerStartsThroughOurEntrypointWhichAppliesBeadpoolsRoles() throws Exception {
+    JsonNode broker = compose().get("services").get("broker");
+    assertThat(toList(broker.get("entrypoint")))
+        .containsExactly("/bin/bash", "/beadpool/entrypoint.sh");
+    assertThat(toList(broker.get("command"))).containsExactly("run");
+    assertThat(toList(broker.get("volumes"))).contains("./docker/artemis:/beadpool:ro");
+    assertThat(Files.readString(BROKER_SETUP.resolve("security-settings.xml")))
+        .isEqualTo(SecuritySettingsXml.securitySettings());
+    assertThat(brokerEntrypoint())
+        .contains(SecuritySettingsXml.uuidNamespace().trim())
+        .contains("beadpool_user coordinator " + BrokerRoles.COORDINATOR + " ")
+        .contains("beadpool_user worker " + BrokerRoles.WORKER + " ");
+  }
+
+  @Test
+  void theCoordinatorAndTheWorkersLogInAsTheirOwnUsersWithThePasswordsTheBrokerIsGiven()
+      throws Exception {
+    JsonNode services = compose().get("services");
+    JsonNode broker = services.get("broker").get("environment");
+    JsonNode coordinator = services.get("coordinator").get("environment");
+    JsonNode worker = services.get("worker").get("environment");
+    assertThat(coordinator.get("BEADPOOL_BROKER_USER").asText()).isEqualTo("coordinator");
+    assertThat(worker.get("BEADPOOL_BROKER_USER").asText()).isEqualTo("worker");
+    assertThat(coordinator.get("BEADPOOL_BROKER_PASSWORD").asText())
+        .isEqualTo(broker.get("BEADPOOL_COORDINATOR_PASSWORD").asText());
+    assertThat(worker.get("BEADPOOL_BROKER_PASSWORD").asText())
+        .isEqualTo(broker.get("BEADPOOL_WORKER_PASSWORD").asText())
+        .isNotEqualTo(coordinator.get("BEADPOOL_BROKER_PASSWORD").asText());
   }
 
   @Test

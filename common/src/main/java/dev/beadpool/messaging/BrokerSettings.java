@@ -13,9 +13,15 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  *     connection and makes a new one. The client checks its connection every third of it
  * @param maxMessageBytes the largest message body this process reads; a larger one is dead-lettered
  *     unread (its body never enters memory)
+ * @param tls the passwords of the trust and key stores a {@code sslEnabled=true} url names
  */
 public record BrokerSettings(
-    String url, String user, String password, Duration connectionTtl, long maxMessageBytes) {
+    String url,
+    String user,
+    String password,
+    Duration connectionTtl,
+    long maxMessageBytes,
+    TlsStorePasswords tls) {
   public static final String DEFAULT_URL = "tcp://localhost:61616";
 
   /**
@@ -41,9 +47,15 @@ public record BrokerSettings(
     this(url, user, password, DEFAULT_CONNECTION_TTL, DEFAULT_MAX_MESSAGE_BYTES);
   }
 
+  public BrokerSettings(
+      String url, String user, String password, Duration connectionTtl, long maxMessageBytes) {
+    this(url, user, password, connectionTtl, maxMessageBytes, TlsStorePasswords.NONE);
+  }
+
   public BrokerSettings {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(connectionTtl, "connectionTtl");
+    Objects.requireNonNull(tls, "tls");
     if (connectionTtl.compareTo(Duration.ofMillis(300)) < 0) {
       throw new IllegalArgumentException(
           "the broker connection TTL must be at least 300ms, was " + connectionTtl);
@@ -55,11 +67,20 @@ public record BrokerSettings(
     if (url.isBlank()) {
       throw new IllegalArgumentException("broker url must not be empty");
     }
-    // why: the url is printed and logged; the password has one place, the environment
-    if (url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]password=.*")) {
+    // why: the url is printed and logged; each password has one place, the environment
+    java.util.regex.Matcher secret =
+        java.util.regex.Pattern.compile("[?&;]([a-z]*)password=")
+            .matcher(url.toLowerCase(java.util.Locale.ROOT));
+    if (secret.find()) {
+      String env =
+          switch (secret.group(1)) {
+            case "truststore" -> TlsStorePasswords.TRUST_STORE_ENV;
+            case "keystore" -> TlsStorePasswords.KEY_STORE_ENV;
+            default -> PASSWORD_ENV;
+          };
       throw new IllegalArgumentException(
           "the broker url carries a password: remove it from the url and set "
-              + PASSWORD_ENV
+              + env
               + " instead (the url is printed and logged, the password never is)");
     }
   }
@@ -69,11 +90,16 @@ public record BrokerSettings(
   }
 
   public BrokerSettings withMaxMessageBytes(long bytes) {
-    return new BrokerSettings(url, user, password, connectionTtl, bytes);
+    return new BrokerSettings(url, user, password, connectionTtl, bytes, tls);
   }
 
   public BrokerSettings withConnectionTtl(Duration ttl) {
-    return new BrokerSettings(url, user, password, ttl, maxMessageBytes);
+    return new BrokerSettings(url, user, password, ttl, maxMessageBytes, tls);
+  }
+
+  /** These settings with the passwords of the TLS stores the url names. */
+  public BrokerSettings withTls(TlsStorePasswords passwords) {
+    return new BrokerSettings(url, user, password, connectionTtl, maxMessageBytes, passwords);
   }
 
   /**
@@ -83,7 +109,8 @@ public record BrokerSettings(
    *     ({@code consumerWindowSize=0}), so idle workers get work and busy ones do not hoard it
    */
   public ActiveMQConnectionFactory connectionFactory(boolean prefetch) {
-    ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+    // why here only: the factory is never printed, the url is
+    ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(tls.addTo(url));
     if (user != null) {
       factory.setUser(user);
       factory.setPassword(password);
@@ -117,6 +144,7 @@ public record BrokerSettings(
         + dev.beadpool.config.Durations.format(connectionTtl)
         + ", max-message-size="
         + maxMessageBytes
+        + (tls.equals(TlsStorePasswords.NONE) ? "" : ", " + tls)
         + "]";
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class BrokerSettingsTest {
@@ -27,6 +28,29 @@ class BrokerSettingsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("BEADPOOL_BROKER_PASSWORD")
         .hasMessageNotContaining("hunter2");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "tcp://broker:61617?sslEnabled=true&trustStorePassword=hunter2,"
+        + "BEADPOOL_BROKER_TRUSTSTORE_PASSWORD",
+    "tcp://broker:61617?sslEnabled=true;keyStorePassword=hunter2,BEADPOOL_BROKER_KEYSTORE_PASSWORD"
+  })
+  void aStorePasswordInTheUrlIsRefusedNamingItsVariable(String url, String variable) {
+    assertThatThrownBy(() -> BrokerSettings.anonymous(url))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(variable)
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void theStorePasswordsNeverAppearInToString() {
+    BrokerSettings settings =
+        BrokerSettings.anonymous("tcp://broker:61617?sslEnabled=true&trustStorePath=/t.p12")
+            .withTls(new TlsStorePasswords("hunter2", "hunter3"));
+
+    assertThat(settings.toString()).contains("trust-store=****").doesNotContain("hunter");
+    assertThat(settings.url()).doesNotContain("hunter");
   }
 
   @Test
