@@ -132,6 +132,60 @@ public final class BrokerLink implements AutoCloseable {
     }
   }
 
+  /** Work on one connection, in a loop of its own; throws when its session fails. */
+  public interface Work {
+    void on(Connection connection) throws Exception;
+  }
+
+  /**
+   * Runs {@code work} on the current connection for as long as {@code stopping} says no: when it
+   * fails (the broker restarted, the connection was lost, or anything else it can outlive), the
+   * failure is checked against the connection ({@link #check}), said once in the log if the
+   * connection was not the cause, and the work runs again on the connection there is next, after a
+   * pause that doubles with each failure in a row (0.5 s to 5 s): never a loop without backoff, and
+   * never a thread that dies of an error it can outlive.
+   *
+   * @param what the work, for the log ("slot worker-slot-1")
+   */
+  public void serve(String what, java.util.function.BooleanSupplier stopping, Work work) {
+    int failures = 0;
+    while (!stopping.getAsBoolean()) {
+      Connection connection;
+      try {
+        connection = await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      long started = System.nanoTime();
+      try {
+        work.on(connection);
+        return;
+      } catch (Throwable t) {
+        if (stopping.getAsBoolean()) {
+          return;
+        }
+        // why: a failure after a long good run starts the backoff afresh
+        failures =
+            System.nanoTime() - started > BrokerConnections.LONGEST_WAIT.toNanos()
+                ? 1
+                : failures + 1;
+        boolean lost = check(connection, t instanceof Exception e ? e : new RuntimeException(t));
+        if (!lost && failures == 1) {
+          log.error("{}: {} failed: {}; it goes on", who, what, t.toString(), t);
+        } else {
+          log.debug("{}: {} failed: {}", who, what, t.toString(), t);
+        }
+        long wait =
+            Math.min(
+                BrokerConnections.LONGEST_WAIT.toMillis(),
+                BrokerConnections.FIRST_WAIT.toMillis() << Math.min(failures - 1, 6));
+        if (!pause(Duration.ofMillis(wait))) {
+          return;
+        }
+      }
+    }
+  }
+
   /**
    * Something using {@code connection} failed, maybe not the connection itself (a queue that cannot
    * be made, say): a session made and closed on it tells which. Only a dead connection is made

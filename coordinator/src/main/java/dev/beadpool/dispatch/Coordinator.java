@@ -7,7 +7,6 @@ import dev.beadpool.graph.BeadState;
 import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.graph.SortPolicy;
 import dev.beadpool.messaging.BoundedConsumer;
-import dev.beadpool.messaging.BrokerConnections;
 import dev.beadpool.messaging.BrokerLink;
 import dev.beadpool.messaging.DeadLetters;
 import dev.beadpool.messaging.MessageBodies;
@@ -655,38 +654,16 @@ public final class Coordinator implements AutoCloseable {
    * nothing.
    */
   private void resultLoop() {
-    int failures = 0;
-    while (!stopped) {
-      Connection connection;
-      try {
-        connection = link.await();
-      } catch (InterruptedException e) {
-        return;
-      }
-      try {
-        Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-        BoundedConsumer consumer = bounded(session, session.createQueue(Addresses.RESULTS));
-        while (!stopped) {
-          takeResults(session, consumer);
-          failures = 0;
-        }
-        return;
-      } catch (Throwable t) {
-        if (stopped) {
-          return;
-        }
-        failures++;
-        boolean lost =
-            link.check(connection, t instanceof Exception e ? e : new RuntimeException(t));
-        if (!lost && failures == 1) {
-          log.error("results not processed, they will be redelivered: {}", t.toString(), t);
-        } else {
-          log.debug("results session failed: {}", t.toString(), t);
-        }
-        // why: never a loop without a pause, whatever keeps failing
-        pause(failures);
-      }
-    }
+    link.serve(
+        "results",
+        () -> stopped,
+        connection -> {
+          Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+          BoundedConsumer consumer = bounded(session, session.createQueue(Addresses.RESULTS));
+          while (!stopped) {
+            takeResults(session, consumer);
+          }
+        });
   }
 
   /** Up to {@link #RESULT_BATCH} results: applied, then committed to the broker. */
@@ -721,17 +698,6 @@ public final class Coordinator implements AutoCloseable {
         }
       }
       throw e;
-    }
-  }
-
-  private static void pause(int failures) {
-    try {
-      Thread.sleep(
-          Math.min(
-              BrokerConnections.LONGEST_WAIT.toMillis(),
-              BrokerConnections.FIRST_WAIT.toMillis() << Math.min(failures - 1, 6)));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -10,7 +10,6 @@ import dev.beadpool.bead.Json;
 import dev.beadpool.config.AgentProfile;
 import dev.beadpool.config.Durations;
 import dev.beadpool.messaging.BoundedConsumer;
-import dev.beadpool.messaging.BrokerConnections;
 import dev.beadpool.messaging.BrokerLink;
 import dev.beadpool.messaging.DeadLetters;
 import dev.beadpool.messaging.MessageBodies;
@@ -258,41 +257,7 @@ public final class Worker implements AutoCloseable {
    * again on the connection the link makes next. Nothing ends it but {@link #close()}.
    */
   private void slotLoop() {
-    int failures = 0;
-    while (!stopping) {
-      Connection connection;
-      try {
-        connection = link.await();
-      } catch (InterruptedException e) {
-        return;
-      }
-      try {
-        serve(connection);
-        return;
-      } catch (Throwable t) {
-        if (stopping) {
-          return;
-        }
-        failures++;
-        boolean lost =
-            link.check(connection, t instanceof Exception e ? e : new RuntimeException(t));
-        if (!lost && failures == 1) {
-          log.error(
-              "worker={} {} failed: {}; it goes on",
-              settings.id(),
-              Thread.currentThread().getName(),
-              t.toString(),
-              t);
-        } else {
-          log.debug("worker={} session failed: {}", settings.id(), t.toString(), t);
-        }
-        // why: never a loop without a pause, whatever keeps failing
-        sleep(
-            Math.min(
-                BrokerConnections.LONGEST_WAIT.toMillis(),
-                BrokerConnections.FIRST_WAIT.toMillis() << Math.min(failures - 1, 6)));
-      }
-    }
+    link.serve("slot " + Thread.currentThread().getName(), () -> stopping, this::serve);
   }
 
   /**
