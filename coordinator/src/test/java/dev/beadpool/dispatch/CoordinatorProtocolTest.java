@@ -316,6 +316,17 @@ class CoordinatorProtocolTest extends CoordinatorOverBroker {
   @Test
   void afterARestartAWorkerThatHeartbeatsKeepsItsLeaseWhateverItsPredecessorHeld()
       throws Exception {
+    // a short TTL: the silence after the restart (a lease and two TTLs) ends within the test
+    settings =
+        new CoordinatorSettings(
+            settings.broker().withConnectionTtl(Duration.ofMillis(500)),
+            settings.maxInFlight(),
+            settings.maxAttempts(),
+            settings.lease(),
+            settings.leaseCheck(),
+            settings.backoff(),
+            settings.humanLabels(),
+            settings.agents());
     Bead a = bead("a");
     startCoordinator();
     ClaimReply lease = takeAndClaim(w1, a);
@@ -325,7 +336,7 @@ class CoordinatorProtocolTest extends CoordinatorOverBroker {
 
     // heartbeats are multicast: a dead predecessor's subscription cannot take them from this one
     await()
-        .during(Duration.ofMillis(2_500))
+        .during(settings.lease().multipliedBy(3))
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> {
