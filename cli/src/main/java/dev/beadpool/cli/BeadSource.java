@@ -2,7 +2,9 @@ package dev.beadpool.cli;
 
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.BeadDetails;
+import dev.beadpool.bead.Dependency;
 import dev.beadpool.graph.ReadyEngine;
+import dev.beadpool.jsonl.JsonlLine;
 import dev.beadpool.store.BeadFilter;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +33,17 @@ interface BeadSource extends AutoCloseable, BeadDetails.Lookup {
   @Override
   List<Map.Entry<Bead, String>> dependents(String id);
 
-  /** Edges whose target is not there: {@code bd-a -> bd-gone (blocks)}. */
-  List<String> orphanedEdges();
+  /** Edges whose target is not there ({@code external:gastown:gt-9}, a bead deleted elsewhere). */
+  List<Dependency> orphanedEdges();
 
-  /** Lines of the input that could not be used (file sources only). */
+  /** Lines of the input that could not be used (file sources only), as reported. */
+  default List<JsonlLine.Invalid> invalid() {
+    return List.of();
+  }
+
+  /** How many lines of the input could not be used. */
   default int invalidLines() {
-    return 0;
+    return invalid().size();
   }
 
   @Override

@@ -63,6 +63,8 @@ public final class BeadpoolCommand implements Runnable {
   /** A command line with beadpool's error handling: user mistakes never print a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new BeadpoolCommand());
+    cli.getHelpSectionMap()
+        .put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, CommandList::render);
     cli.setExecutionExceptionHandler(BeadpoolCommand::handle);
     cli.setParameterExceptionHandler(
         (ex, args) -> {

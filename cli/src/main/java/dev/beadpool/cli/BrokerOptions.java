@@ -59,11 +59,72 @@ final class BrokerOptions {
               + " dead-lettered unread.")
   long maxMessageBytes;
 
+  /** An Artemis URL: a scheme ({@code tcp://HOST:PORT}), or a list of them in parentheses. */
+  private static final java.util.regex.Pattern URL =
+      java.util.regex.Pattern.compile("^\\(?[A-Za-z][A-Za-z0-9+.-]*://.*");
+
+  /**
+   * Refuses a broker URL Artemis cannot read as a usage error naming the flag and the form it
+   * takes; Artemis itself answers {@code localhost:61616} with a NullPointerException deep in its
+   * connection factory ("Schema localhost not found").
+   */
+  static void checkUrl(String url) {
+    String where = "--broker (or BEADPOOL_BROKER_URL)";
+    if (url == null || url.isBlank()) {
+      throw new CliUsageException(
+          where + ": expected a broker URL such as tcp://HOST:PORT, was empty");
+    }
+    if (!URL.matcher(url).matches()) {
+      throw new CliUsageException(
+          where
+              + ": expected a broker URL such as tcp://HOST:PORT, was '"
+              + url
+              + "'"
+              + (url.matches("[^:/]+:\\d+") ? " (did you mean tcp://" + url + "?)" : ""));
+    }
+    if (url.regionMatches(true, 0, "tcp://", 0, 6)) {
+      // why: Artemis retries a port it cannot read for ever, with a stack trace each time
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(url);
+      } catch (java.net.URISyntaxException e) {
+        throw new CliUsageException(
+            where
+                + ": '"
+                + url
+                + "' is not a URL: "
+                + e.getReason()
+                + " (expected tcp://HOST:PORT)");
+      }
+      String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+      if (uri.getHost() == null || (authority.contains(":") && uri.getPort() < 0)) {
+        throw new CliUsageException(
+            where + ": expected tcp://HOST:PORT with a port number, was '" + url + "'");
+      }
+    }
+    try (var factory = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(url)) {
+      // why: reading the URL is all that is wanted; nothing connects until a connection is made
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      throw new CliUsageException(
+          where
+              + ": Artemis cannot read '"
+              + url
+              + "': "
+              + root.getMessage()
+              + " (expected a URL such as tcp://HOST:PORT)");
+    }
+  }
+
   BrokerSettings settings() {
     String password = System.getenv(PASSWORD_ENV);
     if (user != null && !user.isBlank() && (password == null || password.isEmpty())) {
       throw new CliUsageException("--broker-user is set but " + PASSWORD_ENV + " is not");
     }
+    checkUrl(url);
     return new BrokerSettings(
         url,
         user == null || user.isBlank() ? null : user,

@@ -3,9 +3,11 @@ package dev.beadpool.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.Json;
 import dev.beadpool.bead.Statuses;
 import dev.beadpool.config.ProjectConfig;
+import dev.beadpool.jsonl.JsonlLine;
 import dev.beadpool.store.BeadFilter;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,12 +51,15 @@ final class DoctorCommand extends BaseCommand {
     }
     List<Problem> problems = new ArrayList<>();
     try (BeadSource beads = source.open(err())) {
-      for (String orphan : beads.orphanedEdges()) {
+      for (Dependency orphan : beads.orphanedEdges()) {
         problems.add(
             new Problem(
                 "orphaned-edge",
-                orphan.substring(0, orphan.indexOf(' ')),
-                "depends on a bead that does not exist: " + orphan));
+                orphan.issueId(),
+                orphan.type()
+                    + " edge to "
+                    + orphan.dependsOnId()
+                    + ", which is not in the data: it never blocks, and stays in the bead"));
       }
       for (List<String> cycle : beads.engine().cycles()) {
         problems.add(
@@ -90,14 +95,24 @@ final class DoctorCommand extends BaseCommand {
                   "missing-labels", bead.id(), "has no labels (beadpool.yaml requires them)"));
         }
       }
-      report(problems, all.size());
+      report(problems, all.size(), beads.invalid());
       return problems.isEmpty() && beads.invalidLines() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
   }
 
-  private void report(List<Problem> problems, int checked) {
+  /**
+   * Prints what was found. Lines of the input that could not be read are problems too (the exit
+   * code says so): they were listed on stderr as they were read, and the summary counts them.
+   */
+  private void report(List<Problem> problems, int checked, List<JsonlLine.Invalid> invalid) {
     if (json) {
       ArrayNode array = Json.MAPPER.createArrayNode();
+      for (JsonlLine.Invalid bad : invalid) {
+        ObjectNode node = array.addObject();
+        node.put("check", "invalid-line");
+        node.put("line", bad.lineNumber());
+        node.put("message", bad.message());
+      }
       for (Problem p : problems) {
         ObjectNode node = array.addObject();
         node.put("check", p.check());
@@ -107,14 +122,29 @@ final class DoctorCommand extends BaseCommand {
       Output.json(out(), array);
       return;
     }
+    String unread =
+        invalid.isEmpty()
+            ? ""
+            : invalid.size()
+                + (invalid.size() == 1 ? " line" : " lines")
+                + " of the input could not be read and "
+                + (invalid.size() == 1 ? "was" : "were")
+                + " skipped (listed above)";
     if (problems.isEmpty()) {
-      out().printf("✓ %d beads checked, no problems found.%n", checked);
+      if (invalid.isEmpty()) {
+        out().printf("✓ %d beads checked, no problems found.%n", checked);
+      } else {
+        out().printf("%d beads checked, no problems in their graph; but %s.%n", checked, unread);
+      }
       return;
     }
     out()
         .printf(
-            "%d problem%s in %d beads:%n%n",
-            problems.size(), problems.size() == 1 ? "" : "s", checked);
+            "%d problem%s in %d beads%s:%n%n",
+            problems.size(),
+            problems.size() == 1 ? "" : "s",
+            checked,
+            unread.isEmpty() ? "" : ", and " + unread);
     Output.Table table = new Output.Table("CHECK", "BEAD", "PROBLEM");
     problems.forEach(p -> table.row(p.check(), p.id(), p.message()));
     table.print(out());

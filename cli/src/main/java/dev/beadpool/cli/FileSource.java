@@ -24,10 +24,10 @@ import java.util.Optional;
 final class FileSource implements BeadSource {
   private final Map<String, Bead> byId = new LinkedHashMap<>();
   private final Map<String, Integer> dependentCounts = new HashMap<>();
-  private final int invalid;
+  private final List<JsonlLine.Invalid> invalid;
   private ReadyEngine engine;
 
-  private FileSource(List<Bead> beads, int invalid) {
+  private FileSource(List<Bead> beads, List<JsonlLine.Invalid> invalid) {
     beads.forEach(b -> byId.putIfAbsent(b.id(), b));
     for (Bead bead : byId.values()) {
       for (Dependency d : bead.dependencies()) {
@@ -36,12 +36,12 @@ final class FileSource implements BeadSource {
         }
       }
     }
-    this.invalid = invalid;
+    this.invalid = List.copyOf(invalid);
   }
 
   static FileSource load(Path file, PrintWriter err) throws IOException {
     List<Bead> beads = new ArrayList<>();
-    int invalid = 0;
+    List<JsonlLine.Invalid> invalid = new ArrayList<>();
     try (JsonlReader reader = JsonlReader.open(file)) {
       while (reader.hasNext()) {
         JsonlLine line = reader.next();
@@ -53,7 +53,7 @@ final class FileSource implements BeadSource {
           }
         } else if (line instanceof JsonlLine.Invalid bad) {
           err.println(bad.message() + " (line skipped)");
-          invalid++;
+          invalid.add(bad);
         }
       }
     }
@@ -105,12 +105,12 @@ final class FileSource implements BeadSource {
   }
 
   @Override
-  public List<String> orphanedEdges() {
-    List<String> orphans = new ArrayList<>();
+  public List<Dependency> orphanedEdges() {
+    List<Dependency> orphans = new ArrayList<>();
     for (Bead bead : list(BeadFilter.ALL)) {
       for (Dependency d : bead.dependencies()) {
         if (!byId.containsKey(d.dependsOnId())) {
-          orphans.add(d.issueId() + " -> " + d.dependsOnId() + " (" + d.type() + ")");
+          orphans.add(d);
         }
       }
     }
@@ -118,7 +118,7 @@ final class FileSource implements BeadSource {
   }
 
   @Override
-  public int invalidLines() {
+  public List<JsonlLine.Invalid> invalid() {
     return invalid;
   }
 

@@ -29,8 +29,10 @@ import picocli.CommandLine.Parameters;
       "older updated_at than the stored copy are skipped as stale, edges to unknown ids are left out",
       "of the graph. All or nothing: a failure part-way leaves the store as it was. Invalid lines are",
       "reported by line, field and rule, the rest still imports, and the exit code is 1; so is it",
-      "for a duplicate id (the newer updated_at is kept), a self-dependency (dropped, the bead kept)",
-      "and a dependency cycle (its beads stay blocked), each reported with its line.",
+      "for a duplicate id (the newer updated_at is kept), a self-dependency (dropped, the bead kept),",
+      "a bead that breaks bd's closed_at rule (kept as it is: reopened or closed, its status decides)",
+      "and a dependency cycle (its beads stay blocked), each reported with its line. Records that are",
+      "not beads (bd's memories) are skipped and named in the summary.",
       "Example: beadpool import .beads/issues.jsonl"
     })
 final class ImportCommand extends BaseCommand {
@@ -118,7 +120,8 @@ final class ImportCommand extends BaseCommand {
         invalid,
         remote.skippedEdges(),
         remote.warnings(),
-        remote.cycles());
+        remote.cycles(),
+        remote.notBeads());
   }
 
   private boolean progressWanted() {
@@ -187,6 +190,9 @@ final class ImportCommand extends BaseCommand {
             r.warnings().isEmpty()
                 ? ""
                 : ", " + r.warnings().size() + " warning" + (r.warnings().size() == 1 ? "" : "s"));
+    if (!r.notBeads().isEmpty()) {
+      out().println(notBeads(r));
+    }
     if (!r.skippedEdges().isEmpty()) {
       out().println("Edges to unknown ids (kept in the bead, left out of the graph):");
       r.skippedEdges().stream().limit(MAX_LISTED_EDGES).forEach(e -> out().println("  " + e));
@@ -202,6 +208,17 @@ final class ImportCommand extends BaseCommand {
     }
     out().flush();
     err().flush();
+  }
+
+  /**
+   * {@code Skipped, not beads: 2 memory records, 1 tombstone}: lines of the file that are something
+   * else, by name (bd 1.x writes its memories into the same file).
+   */
+  static String notBeads(ImportResult r) {
+    return "Skipped, not beads: "
+        + r.notBeads().entrySet().stream()
+            .map(e -> e.getValue() + " " + e.getKey() + (e.getValue() == 1 ? "" : "s"))
+            .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private static ObjectNode toJson(ImportResult r) {
@@ -230,6 +247,8 @@ final class ImportCommand extends BaseCommand {
       }
       item.put("text", warning.text());
     }
+    ObjectNode notBeads = node.putObject("not_beads");
+    r.notBeads().forEach(notBeads::put);
     ArrayNode cycles = node.putArray("cycles");
     for (List<String> cycle : r.cycles()) {
       ArrayNode ids = cycles.addArray();

@@ -59,7 +59,8 @@ final class ListCommand extends BaseCommand {
           beads.list(filter).stream()
               .filter(b -> all || status != null || !Statuses.CLOSED.equals(b.status()))
               .toList();
-      if (limit > 0 && found.size() > limit) {
+      int total = found.size();
+      if (limit > 0 && total > limit) {
         found = found.subList(0, limit);
       }
       if (json) {
@@ -72,6 +73,12 @@ final class ListCommand extends BaseCommand {
             b ->
                 table.row(b.id(), priority(b), b.issueType(), b.status(), b.assignee(), b.title()));
         table.print(out());
+        if (found.size() < total) {
+          out()
+              .printf(
+                  "Showing %d of %d beads: %d more (-n 0 for all, or -n N for more).%n",
+                  found.size(), total, total - found.size());
+        }
       }
       return beads.invalidLines() > 0 ? ExitCodes.FAILED : ExitCodes.OK;
     }

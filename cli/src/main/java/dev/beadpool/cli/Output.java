@@ -17,8 +17,8 @@ final class Output {
   }
 
   /**
-   * A left-aligned text table; long cells are cut with an ellipsis, control characters shown
-   * ({@link TerminalText}).
+   * A left-aligned text table; long cells are cut with an ellipsis on a terminal only, control
+   * characters shown ({@link TerminalText}).
    */
   static final class Table {
     private static final int MAX_CELL = 72;
@@ -36,7 +36,7 @@ final class Output {
         String s = i < cells.length && cells[i] != null ? cells[i].toString() : "";
         // why: cells hold bead titles, worker ids, agent output: untrusted text on a terminal
         s = TerminalText.safe(s.replace('\n', ' ').replace('\t', ' '));
-        row[i] = s.length() > MAX_CELL ? s.substring(0, MAX_CELL - 1) + "…" : s;
+        row[i] = s;
       }
       rows.add(row);
       return this;
@@ -46,7 +46,27 @@ final class Output {
       return rows.size() - 1;
     }
 
+    /** Prints the table: on a terminal, long cells cut; into a file or a pipe, every cell whole. */
     void print(PrintWriter out) {
+      print(out, System.console() != null);
+    }
+
+    /**
+     * Prints the table, cutting cells longer than {@value #MAX_CELL} characters with an ellipsis
+     * when {@code cut}: only a screen needs it; a file or a pipe gets every cell whole, since what
+     * was cut (an edge type, an id) may be what a reader looks for.
+     */
+    void print(PrintWriter out, boolean cut) {
+      List<String[]> rows = new ArrayList<>(this.rows.size());
+      for (String[] row : this.rows) {
+        String[] shown = row.clone();
+        for (int i = 0; cut && i < columns; i++) {
+          if (shown[i].length() > MAX_CELL) {
+            shown[i] = shown[i].substring(0, MAX_CELL - 1) + "…";
+          }
+        }
+        rows.add(shown);
+      }
       int[] width = new int[columns];
       for (String[] row : rows) {
         for (int i = 0; i < columns; i++) {

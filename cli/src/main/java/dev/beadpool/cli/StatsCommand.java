@@ -5,7 +5,6 @@ import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.IssueTypes;
 import dev.beadpool.bead.Json;
 import dev.beadpool.bead.Statuses;
-import dev.beadpool.bead.Timestamps;
 import dev.beadpool.graph.ReadyEngine;
 import dev.beadpool.graph.SortPolicy;
 import dev.beadpool.store.BeadFilter;
@@ -80,12 +79,8 @@ final class StatsCommand extends BaseCommand {
 
   private static double averageLeadTimeHours(List<Bead> all) {
     return all.stream()
-        .filter(b -> b.text("closed_at") != null)
-        .mapToDouble(
-            b -> {
-              Instant closed = Timestamps.parseOrNull(b.text("closed_at"));
-              return Duration.between(b.createdAt(), closed).toMillis() / 3_600_000.0;
-            })
+        .filter(b -> b.closedAt() != null)
+        .mapToDouble(b -> Duration.between(b.createdAt(), b.closedAt()).toMillis() / 3_600_000.0)
         .average()
         .orElse(0.0);
   }

@@ -58,15 +58,15 @@ final class StoreSource implements BeadSource {
   }
 
   @Override
-  public List<String> orphanedEdges() {
+  public List<Dependency> orphanedEdges() {
     List<Bead> all = store.list(BeadFilter.ALL);
     Set<String> ids = new HashSet<>();
     all.forEach(b -> ids.add(b.id()));
-    List<String> orphans = new ArrayList<>();
+    List<Dependency> orphans = new ArrayList<>();
     for (Bead bead : all) {
       for (Dependency d : bead.dependencies()) {
         if (!ids.contains(d.dependsOnId())) {
-          orphans.add(d.issueId() + " -> " + d.dependsOnId() + " (" + d.type() + ")");
+          orphans.add(d);
         }
       }
     }

@@ -56,6 +56,9 @@ final class UpCommand extends BaseCommand {
             .printf(
                 "imported %s: %d created, %d updated, %d invalid lines%n",
                 importFile, imported.created(), imported.updated(), imported.invalid().size());
+        if (!imported.notBeads().isEmpty()) {
+          err().println(ImportCommand.notBeads(imported));
+        }
         imported.invalid().forEach(bad -> err().println(bad.message() + " (line skipped)"));
         imported.warnings().forEach(warning -> err().println(warning.message()));
       }

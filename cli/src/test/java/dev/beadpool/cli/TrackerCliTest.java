@@ -160,14 +160,59 @@ class TrackerCliTest {
     Cli.Result r = cli.run("import", file.toString());
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.out()).contains("1 created").contains("4 invalid lines");
+    assertThat(r.out()).contains("2 created").contains("3 invalid lines");
     assertThat(r.err())
         .contains(file + ":2: not valid JSON")
         .contains(file + ":3: priority: must be 0..4, was 9")
         .contains(file + ":4: title: is required")
-        .contains(file + ":5: closed_at: is required when status is closed")
+        .contains(file + ":5: closed_at: missing on a closed bead: imported as closed at")
         .doesNotContain("Exception");
-    assertThat(ids(cli.run("list", "--json"))).containsExactly("x-1");
+    assertThat(ids(cli.run("list", "--json", "--all"))).containsExactly("x-1", "x-5");
+  }
+
+  @Test
+  void aTrackerFrom2025KeepsEveryBeadThroughImportAndAnExportWrittenBackOverIt()
+      throws IOException {
+    Path file = dir.resolve("issues.jsonl");
+    String original =
+        """
+        {"_schema":"beads/v1"}
+        {"id":"x-1","title":"reopened","status":"open","closed_at":"2025-10-01T00:00:00Z","close_reason":"Done","priority":1,"created_at":"2025-09-01T00:00:00Z","updated_at":"2025-10-02T00:00:00Z","x_team":"kept"}
+        {"id":"x-2","title":"closed, no closed_at","status":"closed","priority":2,"created_at":"2025-09-01T00:00:00Z","updated_at":"2025-10-02T00:00:00Z"}
+        {"_type":"memory","key":"style","value":"tabs, not spaces"}
+        {"_type":"memory","key":"ci","value":"make test"}
+        {"_type":"issue","id":"x-3","title":"plain","priority":2,"created_at":"2025-09-01T00:00:00Z","updated_at":"2025-09-01T00:00:00Z"}
+        """;
+    Files.writeString(file, original);
+
+    Cli.Result imported = cli.run("import", file.toString());
+    Cli.Result exported = cli.run("export", file.toString());
+
+    assertThat(imported.exit()).as(imported.err()).isEqualTo(1); // warnings, nothing refused
+    assertThat(imported.out())
+        .contains("3 created")
+        .contains("0 invalid lines")
+        .contains("2 warnings")
+        .contains("Skipped, not beads: 1 header, 2 memory records");
+    assertThat(imported.err())
+        .contains(file + ":2: closed_at: kept on a bead whose status is open")
+        .contains(
+            file
+                + ":3: closed_at: missing on a closed bead: imported as closed at"
+                + " 2025-10-02T00:00:01Z")
+        .doesNotContain("line skipped")
+        .doesNotContain("Exception");
+    assertThat(exported.exit()).as(exported.err()).isZero();
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      lines.add(dev.beadpool.bead.Json.MAPPER.readTree(line));
+    }
+    assertThat(lines).extracting(n -> n.get("id").asText()).containsExactly("x-1", "x-2", "x-3");
+    assertThat(lines.get(0).get("closed_at").asText()).isEqualTo("2025-10-01T00:00:00Z");
+    assertThat(lines.get(0).get("status").asText()).isEqualTo("open");
+    assertThat(lines.get(0).get("x_team").asText()).isEqualTo("kept");
+    assertThat(lines.get(1).has("closed_at")).isFalse();
+    assertThat(ids(cli.run("ready", "--json"))).containsExactly("x-1", "x-3");
   }
 
   @Test

@@ -39,6 +39,7 @@ public final class Bead {
   private final Instant createdAt;
   private final Instant updatedAt;
   private final Instant deferUntil;
+  private final Instant closedAt;
   private final boolean pinned;
   private final boolean ephemeral;
   private final List<String> labels;
@@ -62,14 +63,7 @@ public final class Bead {
     this.createdAt = requiredTimestamp("created_at");
     this.updatedAt = requiredTimestamp("updated_at");
     this.deferUntil = optionalTimestamp("defer_until");
-    Instant closedAt = optionalTimestamp("closed_at");
-    if (Statuses.CLOSED.equals(status) && closedAt == null) {
-      throw new BeadFormatException("closed_at", "is required when status is closed");
-    }
-    if (!Statuses.CLOSED.equals(status) && closedAt != null && !Statuses.TOMBSTONE.equals(status)) {
-      throw new BeadFormatException(
-          "closed_at", "must be absent unless status is closed (status is " + status + ")");
-    }
+    this.closedAt = readClosedAt();
     this.pinned = optionalBoolean("pinned");
     this.ephemeral = optionalBoolean("ephemeral");
     this.labels = readLabels();
@@ -158,6 +152,40 @@ public final class Bead {
       throw new BeadFormatException(key, "must be an RFC 3339 timestamp, was \"" + text + "\"");
     }
     return parsed;
+  }
+
+  /**
+   * bd today writes {@code closed_at} if and only if the status is closed, but trackers written
+   * before it enforced that hold reopened beads that still carry one and closed beads without one.
+   * Either is still a bead: its keys are kept as they are (so an export gives them back), the
+   * status decides readiness, and a repair says what was found.
+   */
+  private Instant readClosedAt() throws BeadFormatException {
+    Instant value = optionalTimestamp("closed_at");
+    if (Statuses.CLOSED.equals(status) && value == null) {
+      // why this instant: bd's storage repairs a closed issue without closed_at the same way
+      Instant derived = (updatedAt.isAfter(createdAt) ? updatedAt : createdAt).plusSeconds(1);
+      repairs.add(
+          new BeadRepair(
+              "closed_at",
+              "missing on a closed bead: imported as closed at "
+                  + Timestamps.format(derived)
+                  + " (bd's repair: max(created_at, updated_at) + 1 s), its keys kept as they"
+                  + " are"));
+      return derived;
+    }
+    if (!Statuses.CLOSED.equals(status) && value != null && !Statuses.TOMBSTONE.equals(status)) {
+      repairs.add(
+          new BeadRepair(
+              "closed_at",
+              "kept on a bead whose status is "
+                  + status
+                  + " (reopened before bd cleared closed_at): imported as "
+                  + status
+                  + ", the status decides"));
+      return null;
+    }
+    return value;
   }
 
   private int readPriority() throws BeadFormatException {
@@ -303,6 +331,15 @@ public final class Bead {
     return deferUntil;
   }
 
+  /**
+   * When the bead was closed: its {@code closed_at}, or for a closed bead written without one, bd's
+   * repair of it (max(created_at, updated_at) + 1 s); null for a bead that is not closed, even one
+   * that still carries a {@code closed_at} from before it was reopened.
+   */
+  public Instant closedAt() {
+    return closedAt;
+  }
+
   public boolean pinned() {
     return pinned;
   }
@@ -338,8 +375,9 @@ public final class Bead {
   }
 
   /**
-   * What reading this bead's JSON repaired (a self-dependency dropped, a {@code "P1"} priority made
-   * a number): empty for a bead that follows bd's rules. Not part of the bead's value.
+   * What reading this bead's JSON repaired or kept against bd's rules (a self-dependency dropped, a
+   * {@code "P1"} priority made a number, a {@code closed_at} on a reopened bead kept): empty for a
+   * bead that follows them. Not part of the bead's value.
    */
   public List<BeadRepair> repairs() {
     return List.copyOf(repairs);

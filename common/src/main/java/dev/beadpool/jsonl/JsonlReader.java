@@ -7,6 +7,7 @@ import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.BeadFormatException;
 import dev.beadpool.bead.Json;
 import dev.beadpool.bead.Statuses;
+import dev.beadpool.bead.TerminalText;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,9 @@ import java.util.NoSuchElementException;
  * UTF-8, not JSON or breaks a rule becomes {@link JsonlLine.Invalid} and reading goes on.
  */
 public final class JsonlReader implements Iterator<JsonlLine>, Closeable {
+  /** A record kind ({@code _type}) longer than this is cut when named in a report. */
+  static final int MAX_KIND_LENGTH = 40;
+
   private final Path file;
   private final Utf8Lines reader;
   private long lineNumber;
@@ -58,7 +62,7 @@ public final class JsonlReader implements Iterator<JsonlLine>, Closeable {
   public static JsonlLine parse(Path file, long lineNumber, String line) {
     String trimmed = line.strip();
     if (trimmed.isEmpty()) {
-      return new JsonlLine.Skipped(lineNumber, "blank line");
+      return new JsonlLine.Skipped(lineNumber, JsonlLine.Skipped.BLANK);
     }
     JsonNode node;
     try {
@@ -71,15 +75,21 @@ public final class JsonlReader implements Iterator<JsonlLine>, Closeable {
           lineNumber, file, null, "must be a JSON object, one issue a line");
     }
     if (object.has("_schema")) {
-      return new JsonlLine.Skipped(lineNumber, "header");
+      return new JsonlLine.Skipped(lineNumber, JsonlLine.Skipped.HEADER);
     }
     JsonNode type = object.get("_type");
     if (type != null && !"issue".equals(type.asText())) {
-      return new JsonlLine.Skipped(lineNumber, "not an issue (_type " + type.asText() + ")");
+      // why by name: bd 1.x writes its memories (and may write other kinds) into the same file;
+      // they are not beads, whatever keys they share with one
+      String kind = type.isTextual() ? type.asText() : type.toString();
+      if (kind.length() > MAX_KIND_LENGTH) {
+        kind = kind.substring(0, MAX_KIND_LENGTH) + "...";
+      }
+      return new JsonlLine.Skipped(lineNumber, TerminalText.safe(kind) + " record");
     }
     JsonNode status = object.get("status");
     if (status != null && Statuses.TOMBSTONE.equals(status.asText())) {
-      return new JsonlLine.Skipped(lineNumber, "tombstone");
+      return new JsonlLine.Skipped(lineNumber, JsonlLine.Skipped.TOMBSTONE);
     }
     try {
       return new JsonlLine.Issue(lineNumber, Bead.fromJson(object));

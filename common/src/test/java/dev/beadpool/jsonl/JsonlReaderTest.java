@@ -3,11 +3,13 @@ package dev.beadpool.jsonl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.BeadRepair;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +55,58 @@ class JsonlReaderTest {
   }
 
   @Test
+  void aRecordOfAnotherKindIsSkippedByNameAndNeverReadAsABead() {
+    // bd 1.x's export writes memories as records of their own, beside the issues
+    JsonlLine memory = parse("{\"_type\":\"memory\",\"key\":\"style\",\"value\":\"tabs\"}");
+    JsonlLine lookalike =
+        parse(
+            "{\"_type\":\"molecule_run\",\"id\":\"a-1\",\"title\":\"t\",\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"}");
+    JsonlLine issue =
+        parse(
+            "{\"_type\":\"issue\",\"id\":\"a-1\",\"title\":\"t\",\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"}");
+
+    assertThat(memory).isEqualTo(new JsonlLine.Skipped(7, "memory record"));
+    assertThat(lookalike).isEqualTo(new JsonlLine.Skipped(7, "molecule_run record"));
+    assertThat(((JsonlLine.Skipped) memory).isRecord()).isTrue();
+    assertThat(((JsonlLine.Skipped) parse(" ")).isRecord()).isFalse();
+    assertThat(issue).isInstanceOf(JsonlLine.Issue.class);
+  }
+
+  @Test
+  void aBeadThatBdOnceWroteAgainstItsClosedAtRuleIsReadWithWhatWasKept() {
+    String stamps =
+        "\"created_at\":\"2025-10-01T00:00:00Z\",\"updated_at\":\"2025-10-02T08:00:00-07:00\"";
+    Bead reopened =
+        ((JsonlLine.Issue)
+                parse(
+                    "{\"id\":\"a-1\",\"title\":\"t\",\"status\":\"in_progress\",\"closed_at\":\"2025-10-01T12:00:00Z\","
+                        + stamps
+                        + "}"))
+            .bead();
+    Bead closedWithout =
+        ((JsonlLine.Issue)
+                parse("{\"id\":\"a-2\",\"title\":\"t\",\"status\":\"closed\"," + stamps + "}"))
+            .bead();
+
+    assertThat(reopened.status()).isEqualTo("in_progress");
+    assertThat(reopened.closedAt()).isNull();
+    assertThat(reopened.text("closed_at")).isEqualTo("2025-10-01T12:00:00Z");
+    assertThat(reopened.repairs())
+        .extracting(BeadRepair::message)
+        .containsExactly(
+            "closed_at: kept on a bead whose status is in_progress (reopened before bd cleared"
+                + " closed_at): imported as in_progress, the status decides");
+    assertThat(closedWithout.isClosed()).isTrue();
+    assertThat(closedWithout.closedAt()).isEqualTo(Instant.parse("2025-10-02T15:00:01Z"));
+    assertThat(closedWithout.json().has("closed_at")).isFalse();
+    assertThat(closedWithout.repairs())
+        .extracting(BeadRepair::message)
+        .containsExactly(
+            "closed_at: missing on a closed bead: imported as closed at 2025-10-02T15:00:01Z (bd's"
+                + " repair: max(created_at, updated_at) + 1 s), its keys kept as they are");
+  }
+
+  @Test
   void commentIdsMayBeIntegersOrStringsAndDependencyMetadataIsAJsonString() {
     JsonlLine line =
         parse(
@@ -79,11 +133,15 @@ class JsonlReaderTest {
                 "{\"id\":\"a-1\",\"title\":\"t\",\"created_at\":\"yesterday\",\"updated_at\":\"2026-01-01T00:00:00Z\"}");
     assertThat(badTime.field()).isEqualTo("created_at");
 
-    JsonlLine.Invalid reopenedWithClosedAt =
-        (JsonlLine.Invalid)
+    // a reopened bead that still carries closed_at is a bead (BEADS.md section 2), not a broken
+    // line
+    JsonlLine.Issue reopenedWithClosedAt =
+        (JsonlLine.Issue)
             parse(
                 "{\"id\":\"a-1\",\"title\":\"t\",\"status\":\"open\",\"closed_at\":\"2026-01-01T00:00:00Z\",\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"}");
-    assertThat(reopenedWithClosedAt.field()).isEqualTo("closed_at");
+    assertThat(reopenedWithClosedAt.bead().repairs())
+        .extracting(BeadRepair::field)
+        .containsExactly("closed_at");
 
     JsonlLine.Invalid fractional =
         (JsonlLine.Invalid)

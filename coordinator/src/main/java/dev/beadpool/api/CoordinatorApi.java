@@ -493,7 +493,8 @@ public final class CoordinatorApi implements AutoCloseable {
             numbersOnly,
             r.skippedEdges(),
             r.warnings(),
-            r.cycles()));
+            r.cycles(),
+            r.notBeads()));
   }
 
   private static NewBead newBead(JsonNode body) {

@@ -562,7 +562,7 @@ public final class BeadStore implements AutoCloseable {
     }
     try (RowWriter w = new RowWriter(c, clock)) {
       w.insert(bead);
-      w.insertDependencies(bead.dependencies(), target -> true);
+      w.insertDependencies(bead.dependencies());
       w.history(id, actor, "created", null, bead.status());
     }
     return bead;
@@ -1138,7 +1138,7 @@ public final class BeadStore implements AutoCloseable {
   /** Writes a changed bead and its indexes, and records status and assignee changes. */
   static void writeChange(RowWriter w, Bead before, Bead after, String actor) throws SQLException {
     w.update(after);
-    w.insertDependencies(after.dependencies(), target -> true);
+    w.insertDependencies(after.dependencies());
     if (!before.status().equals(after.status())) {
       w.history(after.id(), actor, "status", before.status(), after.status());
     }

@@ -48,6 +48,7 @@ final class Importer {
   private final List<JsonlLine.Invalid> invalid = new ArrayList<>();
   private final List<LineWarning> warnings = new ArrayList<>();
   private final List<List<String>> cycles = new ArrayList<>();
+  private final Map<String, Integer> notBeads = new HashMap<>();
   private final Map<String, List<Dependency>> pendingEdges = new LinkedHashMap<>();
   private final Map<String, Kept> kept = new HashMap<>();
   private final Map<String, Integer> prefixes = new HashMap<>();
@@ -97,8 +98,11 @@ final class Importer {
         progress.accept(line.lineNumber());
         if (line instanceof JsonlLine.Invalid bad) {
           invalid.add(bad);
-        } else if (line instanceof JsonlLine.Skipped) {
+        } else if (line instanceof JsonlLine.Skipped skipped) {
           skippedLines++;
+          if (skipped.isRecord()) {
+            notBeads.merge(skipped.reason(), 1, Integer::sum);
+          }
         } else if (line instanceof JsonlLine.Issue issue) {
           importBead(issue, select, writer, known);
         }
@@ -118,7 +122,16 @@ final class Importer {
       BeadStore.putConfig(c, BeadStore.CONFIG_ISSUE_PREFIX, prefix);
     }
     return new ImportResult(
-        created, updated, unchanged, stale, skippedLines, invalid, skippedEdges, warnings, cycles);
+        created,
+        updated,
+        unchanged,
+        stale,
+        skippedLines,
+        invalid,
+        skippedEdges,
+        warnings,
+        cycles,
+        notBeads);
   }
 
   /** The graph's edges after the import: the file's alone when the store had none before. */

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * Every row a write transaction touches goes through here: a bead's row, its index rows
@@ -37,7 +36,8 @@ final class RowWriter implements AutoCloseable {
     "INSERT OR IGNORE INTO labels(issue_id, label) VALUES (?, ?)",
     "INSERT INTO comments(issue_id, position, comment_id, author, text, created_at)"
         + " VALUES (?, ?, ?, ?, ?, ?)",
-    "INSERT INTO history(bead_id, at, actor, event, from_value, to_value) VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO history(bead_id, at, actor, event, from_value, to_value) VALUES (?, ?, ?, ?, ?, ?)",
+    "SELECT 1 FROM beads WHERE id = ?"
   };
   private static final int INSERT_BEAD = 0;
   private static final int UPDATE_BEAD = 1;
@@ -48,6 +48,7 @@ final class RowWriter implements AutoCloseable {
   private static final int INSERT_LABEL = 6;
   private static final int INSERT_COMMENT = 7;
   private static final int INSERT_HISTORY = 8;
+  private static final int BEAD_EXISTS = 9;
 
   private final Connection connection;
   private final Clock clock;
@@ -135,14 +136,25 @@ final class RowWriter implements AutoCloseable {
   }
 
   /**
-   * Adds edges to the graph index. An edge whose target fails {@code targetExists} stays in its
-   * bead's JSON (lossless) but not in the graph: it is returned, described, for the report.
+   * Adds a bead's edges to the graph index: only those whose target the store holds. An edge to any
+   * other id ({@code external:gastown:gt-9}, a bead deleted elsewhere) stays in its bead's JSON,
+   * exported as it came, but is no row: the ready engine ignores it (bd: an edge to an id not in
+   * the data never blocks), so no write of the bead may depend on it. Returns those left out,
+   * described, for a report.
    */
-  List<String> insertDependencies(Collection<Dependency> deps, Predicate<String> targetExists)
+  List<String> insertDependencies(Collection<Dependency> deps) throws SQLException {
+    return insertDependencies(deps, this::beadExists);
+  }
+
+  /**
+   * As {@link #insertDependencies(Collection)}, with the store's ids known to the caller (an import
+   * holds them in memory, so 200k edges cost no query each).
+   */
+  List<String> insertDependencies(Collection<Dependency> deps, TargetCheck targetExists)
       throws SQLException {
     List<String> skipped = new ArrayList<>();
     for (Dependency d : deps) {
-      if (!targetExists.test(d.dependsOnId())) {
+      if (!targetExists.exists(d.dependsOnId())) {
         skipped.add(d.issueId() + " -> " + d.dependsOnId() + " (" + d.type() + ")");
         continue;
       }
@@ -154,6 +166,20 @@ final class RowWriter implements AutoCloseable {
       st.executeUpdate();
     }
     return skipped;
+  }
+
+  /** Whether the store holds a bead with this id. */
+  @FunctionalInterface
+  interface TargetCheck {
+    boolean exists(String id) throws SQLException;
+  }
+
+  private boolean beadExists(String id) throws SQLException {
+    PreparedStatement st = statement(BEAD_EXISTS);
+    st.setString(1, id);
+    try (java.sql.ResultSet rs = st.executeQuery()) {
+      return rs.next();
+    }
   }
 
   /** Appends one state change to the history: who, when, what, from, to. */

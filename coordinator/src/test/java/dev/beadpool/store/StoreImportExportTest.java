@@ -106,20 +106,25 @@ class StoreImportExportTest {
     try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), CLOCK)) {
       ImportResult result = store.importFile(input, "test", null);
 
-      assertThat(result.created()).isEqualTo(2);
+      assertThat(result.created()).isEqualTo(3);
       assertThat(result.invalid())
           .extracting(JsonlLineFormat::describe)
           .containsExactly(
               "2:(line):not valid JSON",
               "3:priority:must be 0..4, was 9",
               "4:title:is required",
-              "5:closed_at:is required when status is closed",
               "7:metadata:is a string that is not well-formed JSON",
               "8:dependencies[0].metadata:is not well-formed JSON");
       assertThat(result.invalid().get(1).message())
           .startsWith(input + ":3: priority: must be 0..4, was 9");
       assertThat(result.skippedEdges()).containsExactly("bd-8 -> bd-404 (blocks)");
-      assertThat(store.list(BeadFilter.ALL)).extracting(Bead::id).containsExactly("bd-1", "bd-8");
+      // why bd-5 loads: a closed bead without closed_at is one bd itself once wrote (BEADS.md 2)
+      assertThat(result.warnings())
+          .extracting(w -> w.lineNumber() + ":" + w.field())
+          .containsExactly("5:closed_at");
+      assertThat(store.list(BeadFilter.ALL))
+          .extracting(Bead::id)
+          .containsExactly("bd-1", "bd-5", "bd-8");
     }
   }
 
