@@ -27,6 +27,7 @@ public final class BrokerLink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BrokerLink.class);
 
   /** Told when the connection is lost and when a new one is there. */
+  @FunctionalInterface
   public interface Listener {
     /** A new connection, not started yet: create the sessions and consumers this listener owns. */
     void connected(Connection connection) throws JMSException;
@@ -56,6 +57,22 @@ public final class BrokerLink implements AutoCloseable {
   public BrokerLink listen(Listener listener) {
     listeners.add(listener);
     return this;
+  }
+
+  /** Adds a listener of both events: {@code connected} on each connection, {@code lost} on loss. */
+  public BrokerLink listen(Listener connected, Runnable lost) {
+    return listen(
+        new Listener() {
+          @Override
+          public void connected(Connection connection) throws JMSException {
+            connected.connected(connection);
+          }
+
+          @Override
+          public void lost() {
+            lost.run();
+          }
+        });
   }
 
   /**

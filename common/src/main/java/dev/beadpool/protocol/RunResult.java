@@ -44,6 +44,25 @@ public record RunResult(
 
   /** This result carrying the agent's {@code bd} operations and the profile's completion mode. */
   public RunResult with(List<BdOperation> ops, String completionMode) {
+    return copy(ops, completionMode, permanent, leaseSecret);
+  }
+
+  /**
+   * This failure as one that no retry can mend (the bead asks for a working directory the worker
+   * may not use, say): the coordinator files the failure bead at once.
+   */
+  public RunResult asPermanent() {
+    return copy(operations, completion, true, leaseSecret);
+  }
+
+  /** This result signed with the secret of its claim. */
+  public RunResult signed(LeaseSecret secret) {
+    return copy(operations, completion, permanent, secret.value());
+  }
+
+  /** This result with what a worker adds to it after the run; the rest as it is. */
+  private RunResult copy(
+      List<BdOperation> ops, String completionMode, Boolean permanence, String secret) {
     return new RunResult(
         v,
         beadId,
@@ -58,51 +77,8 @@ public record RunResult(
         closeReason,
         ops,
         completionMode,
-        permanent,
-        leaseSecret);
-  }
-
-  /**
-   * This failure as one that no retry can mend (the bead asks for a working directory the worker
-   * may not use, say): the coordinator files the failure bead at once.
-   */
-  public RunResult asPermanent() {
-    return new RunResult(
-        v,
-        beadId,
-        run,
-        leaseId,
-        worker,
-        outcome,
-        exitCode,
-        error,
-        outputTail,
-        logPath,
-        closeReason,
-        operations,
-        completion,
-        true,
-        leaseSecret);
-  }
-
-  /** This result signed with the secret of its claim. */
-  public RunResult signed(LeaseSecret secret) {
-    return new RunResult(
-        v,
-        beadId,
-        run,
-        leaseId,
-        worker,
-        outcome,
-        exitCode,
-        error,
-        outputTail,
-        logPath,
-        closeReason,
-        operations,
-        completion,
-        permanent,
-        secret.value());
+        permanence,
+        secret);
   }
 
   /** Whether retrying cannot help. */

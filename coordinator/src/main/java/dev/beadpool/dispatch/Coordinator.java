@@ -170,18 +170,7 @@ public final class Coordinator implements AutoCloseable {
     this.waiting = new TreeSet<>(SortPolicy.PRIORITY.comparator(clock.instant()));
     this.link =
         new BrokerLink(settings.broker().connectionFactory(true), "coordinator", settings.broker())
-            .listen(
-                new BrokerLink.Listener() {
-                  @Override
-                  public void connected(Connection connection) throws JMSException {
-                    openSessions(connection);
-                  }
-
-                  @Override
-                  public void lost() {
-                    brokerLost();
-                  }
-                });
+            .listen(this::openSessions, this::brokerLost);
   }
 
   /** Loads the graph, restores in-flight runs from the store, connects and starts dispatching. */

@@ -134,23 +134,17 @@ public final class Worker implements AutoCloseable {
                 this.settings.broker().connectionFactory(false),
                 "worker " + this.settings.id(),
                 this.settings.broker())
-            .listen(
-                new BrokerLink.Listener() {
-                  @Override
-                  public void connected(Connection connection) throws JMSException {
-                    openSessions(connection);
-                  }
+            .listen(this::openSessions, this::sessionsLost);
+  }
 
-                  @Override
-                  public void lost() {
-                    synchronized (Worker.this) {
-                      heartbeatSession = null;
-                    }
-                    synchronized (outputLock) {
-                      outputProducer = null;
-                    }
-                  }
-                });
+  /** The broker is gone: the heartbeat and output sessions with it. */
+  private void sessionsLost() {
+    synchronized (this) {
+      heartbeatSession = null;
+    }
+    synchronized (outputLock) {
+      outputProducer = null;
+    }
   }
 
   private CircuitBreaker newBreaker(String profile) {
