@@ -47,6 +47,10 @@ public final class BrokerRoles {
       EnumSet.of(SEND, CREATE_ADDRESS, CREATE_DURABLE_QUEUE);
   private static final Set<Permission> TAKE_FROM_QUEUE =
       EnumSet.of(CONSUME, CREATE_ADDRESS, CREATE_DURABLE_QUEUE);
+  // why the coordinator takes from the dead-letter queue: a dispatch the broker dead-letters is
+  // taken, its run failed with the reason, and put back explained (a human reads it there)
+  private static final Set<Permission> SEND_AND_TAKE =
+      EnumSet.of(SEND, CONSUME, CREATE_ADDRESS, CREATE_DURABLE_QUEUE);
   private static final Set<Permission> PUBLISH = EnumSet.of(SEND, CREATE_ADDRESS);
   // why non-durable: a subscription lives as long as the coordinator's session
   private static final Set<Permission> SUBSCRIBE =
@@ -65,7 +69,7 @@ public final class BrokerRoles {
         setting(Addresses.HEARTBEATS, WORKER, PUBLISH, COORDINATOR, SUBSCRIBE),
         setting(Addresses.PRESENCE, WORKER, PUBLISH, COORDINATOR, SUBSCRIBE),
         setting(Addresses.OUTPUT, WORKER, PUBLISH, COORDINATOR, SUBSCRIBE),
-        setting(Addresses.DEAD_LETTER, WORKER, SEND_TO_QUEUE, COORDINATOR, SEND_TO_QUEUE),
+        setting(Addresses.DEAD_LETTER, WORKER, SEND_TO_QUEUE, COORDINATOR, SEND_AND_TAKE),
         setting(UUID_NAMESPACE + ".#", WORKER, REPLY_QUEUE, COORDINATOR, EnumSet.of(SEND)),
         new SecuritySetting("beadpool.#", Map.of(ADMIN, EnumSet.allOf(Permission.class))));
   }

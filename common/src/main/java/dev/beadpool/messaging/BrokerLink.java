@@ -228,6 +228,7 @@ public final class BrokerLink implements AutoCloseable {
   private void reconnect(Connection old) {
     // why here: not on the client's failure thread, which reported the loss
     closeQuietly(old);
+    int refused = 0;
     while (true) {
       synchronized (this) {
         if (closed) {
@@ -259,12 +260,25 @@ public final class BrokerLink implements AutoCloseable {
         log.warn("{}: broker {} reconnected after {} s", who, broker.url(), round(seconds));
         return;
       } catch (JMSException e) {
-        // why: lost again while attaching; start over on a new connection
+        // why: lost again while attaching, or the broker refuses what a listener needs (a
+        // permission): start over on a new connection, backing off, saying so now and then
         synchronized (this) {
           current = null;
         }
         closeQuietly(connection);
-        if (!pause(BrokerConnections.FIRST_WAIT)) {
+        refused++;
+        if (refused == 1 || refused % 12 == 0) {
+          log.warn(
+              "{}: the broker {} refused setting up its sessions ({}); trying again",
+              who,
+              broker.url(),
+              e.getMessage());
+        }
+        long wait =
+            Math.min(
+                BrokerConnections.LONGEST_WAIT.toMillis(),
+                BrokerConnections.FIRST_WAIT.toMillis() << Math.min(refused - 1, 6));
+        if (!pause(Duration.ofMillis(wait))) {
           return;
         }
       }
