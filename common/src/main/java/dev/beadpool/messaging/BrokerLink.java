@@ -192,11 +192,7 @@ public final class BrokerLink implements AutoCloseable {
         } else {
           log.debug("{}: {} failed: {}", who, what, t.toString(), t);
         }
-        long wait =
-            Math.min(
-                BrokerConnections.LONGEST_WAIT.toMillis(),
-                BrokerConnections.FIRST_WAIT.toMillis() << Math.min(failures - 1, 6));
-        if (!pause(Duration.ofMillis(wait))) {
+        if (!pause(backoff(failures))) {
           return;
         }
       }
@@ -274,11 +270,7 @@ public final class BrokerLink implements AutoCloseable {
               broker.url(),
               e.getMessage());
         }
-        long wait =
-            Math.min(
-                BrokerConnections.LONGEST_WAIT.toMillis(),
-                BrokerConnections.FIRST_WAIT.toMillis() << Math.min(refused - 1, 6));
-        if (!pause(Duration.ofMillis(wait))) {
+        if (!pause(backoff(refused))) {
           return;
         }
       }
@@ -299,6 +291,14 @@ public final class BrokerLink implements AutoCloseable {
       notifyAll();
     }
     connection.start();
+  }
+
+  /** The wait after {@code failures} failures in a row: 0.5 s doubling to 5 s. */
+  static Duration backoff(int failures) {
+    return Duration.ofMillis(
+        Math.min(
+            BrokerConnections.LONGEST_WAIT.toMillis(),
+            BrokerConnections.FIRST_WAIT.toMillis() << Math.min(failures - 1, 6)));
   }
 
   private synchronized boolean pause(Duration duration) {
