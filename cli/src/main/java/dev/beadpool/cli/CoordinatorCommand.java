@@ -2,6 +2,7 @@ package dev.beadpool.cli;
 
 import dev.beadpool.api.ApiLimits;
 import dev.beadpool.api.CoordinatorApi;
+import dev.beadpool.bead.TerminalText;
 import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.owner.StoreLock;
 import dev.beadpool.store.BeadStore;
@@ -47,6 +48,7 @@ final class CoordinatorCommand extends BaseCommand {
                   beads,
                   options.settings(broker.settings(), store.projectDir()),
                   Clock.systemUTC()));
+      coordinator.onRefused(services::fail);
       coordinator.start();
       services.add(
           CoordinatorApi.start(coordinator, lock, httpHost, httpPort, ApiLimits.ofDefaults()));
@@ -58,7 +60,12 @@ final class CoordinatorCommand extends BaseCommand {
                   + broker.url
                   + " (Ctrl-C to stop)");
       err().flush();
-      services.awaitShutdown();
+      String failure = services.awaitShutdown();
+      if (failure != null) {
+        err().println("beadpool coordinator: " + TerminalText.safe(failure));
+        err().flush();
+        return ExitCodes.FAILED;
+      }
     }
     return ExitCodes.OK;
   }

@@ -25,9 +25,18 @@ final class Services implements AutoCloseable {
     return service;
   }
 
-  /** Blocks until SIGTERM or Ctrl-C. */
-  void awaitShutdown() throws InterruptedException {
+  private volatile String failure;
+
+  /** Blocks until SIGTERM or Ctrl-C, or {@link #fail}; the failure's reason, or null. */
+  String awaitShutdown() throws InterruptedException {
     stopped.await();
+    return failure;
+  }
+
+  /** The command cannot go on: {@link #awaitShutdown} returns {@code why}. */
+  void fail(String why) {
+    failure = why;
+    stopped.countDown();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.beadpool.cli;
 
+import dev.beadpool.bead.TerminalText;
 import dev.beadpool.config.Durations;
 import dev.beadpool.worker.Worker;
 import dev.beadpool.worker.WorkerSettings;
@@ -25,6 +26,7 @@ final class WorkerCommand extends BaseCommand {
     try (Services services = new Services()) {
       WorkerSettings settings = options.settings(broker.settings(), Path.of("").toAbsolutePath());
       Worker worker = services.add(new Worker(settings, Clock.systemUTC()));
+      worker.onRefused(services::fail);
       worker.start();
       // why: stopped after the worker's slots are told (services stop in reverse), so the user sees
       // it
@@ -41,7 +43,12 @@ final class WorkerCommand extends BaseCommand {
               "worker %s running with broker %s: profiles %s, %d slots (Ctrl-C to stop)%n",
               settings.id(), broker.url, String.join(",", settings.profiles()), settings.slots());
       err().flush();
-      services.awaitShutdown();
+      String failure = services.awaitShutdown();
+      if (failure != null) {
+        err().println("beadpool worker: " + TerminalText.safe(failure));
+        err().flush();
+        return ExitCodes.FAILED;
+      }
     }
     return ExitCodes.OK;
   }

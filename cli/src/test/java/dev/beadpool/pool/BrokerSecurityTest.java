@@ -42,6 +42,60 @@ class BrokerSecurityTest {
   }
 
   @Test
+  void aWorkerLoggedInWithTheCoordinatorsRoleStopsSayingWhyInsteadOfRetryingForever()
+      throws Exception {
+    java.util.List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.beadpool.worker.Worker worker =
+        new dev.beadpool.worker.Worker(
+            dev.beadpool.worker.WorkerSettings.builder(
+                    SecuredPool.coordinator(broker.url()), "w-wrong", List.of("/bin/true"))
+                .slots(2)
+                .shutdownGrace(java.time.Duration.ofMillis(300))
+                .workDir(dir)
+                .logRoot(dir.resolve("logs"))
+                .build(),
+            java.time.Clock.systemUTC());
+    worker.onRefused(said::add);
+    try {
+      worker.start();
+
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> !said.isEmpty());
+    } finally {
+      worker.close();
+    }
+    assertThat(said)
+        .as("said once, however many slots were refused")
+        .singleElement()
+        .asString()
+        .startsWith("worker w-wrong: the broker " + broker.url() + " refused")
+        .contains("CONSUME");
+  }
+
+  @Test
+  void aCoordinatorLoggedInWithTheWorkersRoleStopsSayingWhy() throws Exception {
+    java.util.List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (dev.beadpool.store.BeadStore store =
+            dev.beadpool.store.BeadStore.open(
+                dir.resolve("beads.db"), java.time.Clock.systemUTC());
+        dev.beadpool.dispatch.Coordinator coordinator =
+            new dev.beadpool.dispatch.Coordinator(
+                store,
+                dev.beadpool.dispatch.CoordinatorSettings.defaults(
+                    SecuredPool.worker(broker.url())),
+                java.time.Clock.systemUTC())) {
+      coordinator.onRefused(said::add);
+      coordinator.start();
+
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> !said.isEmpty());
+    }
+    assertThat(said).singleElement().asString().startsWith("coordinator: the broker");
+  }
+
+  @Test
   void beadsRunToTheEndWithTheCoordinatorAndTheWorkerEachLoggedInAsItsOwnUser() throws Exception {
     try (SecuredPool pool = new SecuredPool(dir)) {
       List<Bead> beads = pool.beads();

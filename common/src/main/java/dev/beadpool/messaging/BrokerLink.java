@@ -41,6 +41,10 @@ public final class BrokerLink implements AutoCloseable {
   private final BrokerSettings broker;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
+  private volatile java.util.function.Consumer<String> refused =
+      why -> log.error("the broker refuses what this process needs: {}", why);
+  private volatile boolean refusalSaid;
+
   private Connection current;
   private boolean closed;
   private long lostAtNanos;
@@ -57,6 +61,43 @@ public final class BrokerLink implements AutoCloseable {
   public BrokerLink listen(Listener listener) {
     listeners.add(listener);
     return this;
+  }
+
+  /**
+   * What to do when the broker refuses this process something it cannot work without (a permission
+   * its login lacks): no reconnection can mend that, so the process should stop and say why rather
+   * than stay alive and useless. Called once; the refused work stops.
+   */
+  public BrokerLink onRefused(java.util.function.Consumer<String> handler) {
+    refused = handler;
+    return this;
+  }
+
+  /** Whether {@code t} is the broker refusing a permission (no retry can mend it). */
+  static boolean isRefusal(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof jakarta.jms.JMSSecurityException
+          || c instanceof org.apache.activemq.artemis.api.core.ActiveMQSecurityException) {
+        return true;
+      }
+      if (c instanceof JMSException jms
+          && jms.getLinkedException() != null
+          && jms.getLinkedException() != c
+          && isRefusal(jms.getLinkedException())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void refuse(Throwable t) {
+    synchronized (this) {
+      if (refusalSaid) {
+        return;
+      }
+      refusalSaid = true;
+    }
+    refused.accept(who + ": the broker " + broker.url() + " refused: " + t.getMessage());
   }
 
   /** Adds a listener of both events: {@code connected} on each connection, {@code lost} on loss. */
@@ -181,6 +222,10 @@ public final class BrokerLink implements AutoCloseable {
         if (stopping.getAsBoolean()) {
           return;
         }
+        if (isRefusal(t)) {
+          refuse(t);
+          return;
+        }
         // why: a failure after a long good run starts the backoff afresh
         failures =
             System.nanoTime() - started > BrokerConnections.LONGEST_WAIT.toNanos()
@@ -224,7 +269,7 @@ public final class BrokerLink implements AutoCloseable {
   private void reconnect(Connection old) {
     // why here: not on the client's failure thread, which reported the loss
     closeQuietly(old);
-    int refused = 0;
+    int attempts = 0;
     while (true) {
       synchronized (this) {
         if (closed) {
@@ -262,15 +307,19 @@ public final class BrokerLink implements AutoCloseable {
           current = null;
         }
         closeQuietly(connection);
-        refused++;
-        if (refused == 1 || refused % 12 == 0) {
+        if (isRefusal(e)) {
+          refuse(e);
+          return;
+        }
+        attempts++;
+        if (attempts == 1 || attempts % 12 == 0) {
           log.warn(
               "{}: the broker {} refused setting up its sessions ({}); trying again",
               who,
               broker.url(),
               e.getMessage());
         }
-        if (!pause(backoff(refused))) {
+        if (!pause(backoff(attempts))) {
           return;
         }
       }

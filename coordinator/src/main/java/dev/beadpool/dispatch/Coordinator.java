@@ -300,6 +300,14 @@ public final class Coordinator implements AutoCloseable {
 
   // ---- the human side: changes made through the coordinator ------------------------------------
 
+  /**
+   * What to do when the broker refuses this process a permission it needs (a login of the wrong
+   * role): the command that runs it stops with the reason, instead of staying alive and useless.
+   */
+  public void onRefused(java.util.function.Consumer<String> handler) {
+    link.onRefused(handler);
+  }
+
   /** Closes a bead by hand (a gate, a failure bead) and dispatches what that releases. */
   public synchronized Bead close(String id, String reason, String actor) {
     return close(id, reason, true, actor);

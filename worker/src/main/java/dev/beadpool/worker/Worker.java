@@ -183,6 +183,14 @@ public final class Worker implements AutoCloseable {
     return breakers.get(profile);
   }
 
+  /**
+   * What to do when the broker refuses this process a permission it needs (a login of the wrong
+   * role): the command that runs it stops with the reason, instead of staying alive and useless.
+   */
+  public void onRefused(java.util.function.Consumer<String> handler) {
+    link.onRefused(handler);
+  }
+
   /** Whether the worker's broker connection is up now (false while it reconnects). */
   public boolean connected() {
     return link.isUp();
