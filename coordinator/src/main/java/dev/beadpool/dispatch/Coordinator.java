@@ -267,11 +267,10 @@ public final class Coordinator implements AutoCloseable {
     // why auto-acknowledge: acknowledged once handled; a crash before redelivers it, and the run
     // has moved on by then (a second note in the dead-letter queue says so)
     Session deadLetters = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-    BoundedConsumer.of(
+    bounded(
             deadLetters,
             deadLetters.createQueue(Addresses.DEAD_LETTER),
-            Properties.TYPE + " = 'dispatch' AND " + Properties.DEAD_LETTER_REASON + " IS NULL",
-            settings.broker().maxMessageBytes())
+            Properties.TYPE + " = 'dispatch' AND " + Properties.DEAD_LETTER_REASON + " IS NULL")
         .listen(m -> onDeadLetteredDispatch(deadLetters, m));
     synchronized (this) {
       dispatchSession = dispatch;
@@ -288,7 +287,13 @@ public final class Coordinator implements AutoCloseable {
 
   /** A consumer that reads no body over --max-message-size: see {@link BoundedConsumer}. */
   private BoundedConsumer bounded(Session session, Destination destination) throws JMSException {
-    return BoundedConsumer.of(session, destination, settings.broker().maxMessageBytes());
+    return bounded(session, destination, null);
+  }
+
+  /** The same, for the messages that match {@code filter} only. */
+  private BoundedConsumer bounded(Session session, Destination destination, String filter)
+      throws JMSException {
+    return BoundedConsumer.of(session, destination, filter, settings.broker().maxMessageBytes());
   }
 
   /** The broker is gone: nothing can be sent, and no worker can be heard from until it is back. */
@@ -420,25 +425,16 @@ public final class Coordinator implements AutoCloseable {
         blockedByDiscovery,
         forgedResults,
         link.outages(),
-        humanHolds());
+        humanHolds().all());
   }
 
-  /** The open human beads that hold others back, the most holding first. */
-  private List<HumanHold> humanHolds() {
-    return HumanHolds.of(engine, openHumanBeads(), settings.humanLabels());
-  }
-
-  /** The beads for a human (approval gates, failure beads) that are not closed. */
-  private List<Bead> openHumanBeads() {
-    List<Bead> open = new ArrayList<>();
-    for (String label : new TreeSet<>(settings.humanLabels())) {
-      for (Bead bead : store.openWithLabel(label)) {
-        if (open.stream().noneMatch(b -> b.id().equals(bead.id()))) {
-          open.add(bead);
-        }
-      }
+  /** What the open human beads (approval gates, failure beads) hold back, read now. */
+  private HumanHolds humanHolds() {
+    Map<String, Bead> open = new java.util.TreeMap<>();
+    for (String label : settings.humanLabels()) {
+      store.openWithLabel(label).forEach(b -> open.putIfAbsent(b.id(), b));
     }
-    return open;
+    return new HumanHolds(engine, List.copyOf(open.values()), settings.humanLabels());
   }
 
   /** The workers heard from within the last lease, by id. */
@@ -1455,11 +1451,8 @@ public final class Coordinator implements AutoCloseable {
       }
     } else if (run == null && engine.isBlocked(beadId)) {
       // why: a bead that waits on a human says who, and what closing it releases
-      List<Bead> humans = openHumanBeads();
       stalled =
-          HumanHolds.holding(
-                  beadId, HumanHolds.of(engine, humans, settings.humanLabels()), engine, humans)
-              .stream()
+          humanHolds().holding(beadId).stream()
               .map(HumanHold::why)
               .reduce((x, y) -> x + "; " + y)
               .orElse(null);

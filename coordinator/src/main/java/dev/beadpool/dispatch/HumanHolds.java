@@ -15,53 +15,54 @@ import java.util.Set;
 /**
  * Finds the human beads that hold work back: for every blocked bead, the open human beads (approval
  * gates, failure beads) anywhere on the chains of what blocks it, a gate that is itself blocked
- * included. One pass over the blocked beads; each bead's chain is walked once.
+ * included. Each bead's chain is walked once per instance, whatever is asked of it.
  */
 final class HumanHolds {
   private final ReadyEngine engine;
-  private final Map<String, Bead> humans;
+  private final Set<String> humanLabels;
+  private final Map<String, Bead> humans = new HashMap<>();
   private final Map<String, Set<String>> holders = new HashMap<>();
+  private List<HumanHold> all;
 
-  private HumanHolds(ReadyEngine engine, List<Bead> openHumanBeads) {
+  /**
+   * @param openHumanBeads the beads not closed that carry a human label
+   */
+  HumanHolds(ReadyEngine engine, List<Bead> openHumanBeads, Set<String> humanLabels) {
     this.engine = engine;
-    this.humans = new HashMap<>();
+    this.humanLabels = humanLabels;
     openHumanBeads.forEach(b -> humans.put(b.id(), b));
   }
 
-  /**
-   * Every open human bead that holds at least one bead back, the most holding first.
-   *
-   * @param openHumanBeads the beads not closed that carry a human label
-   */
-  static List<HumanHold> of(
-      ReadyEngine engine, List<Bead> openHumanBeads, Set<String> humanLabels) {
-    if (openHumanBeads.isEmpty()) {
-      return List.of();
+  /** Every open human bead that holds at least one bead back, the most holding first. */
+  List<HumanHold> all() {
+    if (all != null) {
+      return all;
     }
-    HumanHolds holds = new HumanHolds(engine, openHumanBeads);
     Map<String, Integer> counts = new HashMap<>();
-    for (BeadState blocked : engine.blocked()) {
-      for (String holder : holds.holders(blocked.id(), new HashSet<>())) {
-        counts.merge(holder, 1, Integer::sum);
+    if (!humans.isEmpty()) {
+      for (BeadState blocked : engine.blocked()) {
+        for (String holder : holders(blocked.id(), new HashSet<>())) {
+          counts.merge(holder, 1, Integer::sum);
+        }
       }
     }
     List<HumanHold> held = new ArrayList<>();
     counts.forEach(
         (id, n) -> {
-          Bead bead = holds.humans.get(id);
+          Bead bead = humans.get(id);
           String label =
               bead.labels().stream().filter(humanLabels::contains).findFirst().orElseThrow();
           held.add(new HumanHold(id, label, bead.title(), n));
         });
     held.sort(Comparator.comparingInt(HumanHold::beads).reversed().thenComparing(HumanHold::bead));
-    return held;
+    all = List.copyOf(held);
+    return all;
   }
 
-  /** Of {@code all}, the holds on the chains of what blocks {@code id}. */
-  static List<HumanHold> holding(
-      String id, List<HumanHold> all, ReadyEngine engine, List<Bead> openHumanBeads) {
-    Set<String> holders = new HumanHolds(engine, openHumanBeads).holders(id, new HashSet<>());
-    return all.stream().filter(h -> holders.contains(h.bead())).toList();
+  /** The holds on the chains of what blocks {@code id}. */
+  List<HumanHold> holding(String id) {
+    Set<String> mine = holders(id, new HashSet<>());
+    return all().stream().filter(h -> mine.contains(h.bead())).toList();
   }
 
   /** The human beads among everything that blocks {@code id}, through blocked blockers. */

@@ -116,7 +116,8 @@ public final class Worker implements AutoCloseable {
   /** A result on its way: {@code resend} once the broker refused it or the send failed. */
   private static final class Unsent {
     final RunResult result;
-    volatile boolean resend;
+    final java.util.concurrent.atomic.AtomicBoolean resend =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     Unsent(RunResult result) {
       this.result = result;
@@ -732,7 +733,7 @@ public final class Worker implements AutoCloseable {
   /** A result to send: kept (and heartbeated) until the broker confirms it. */
   private void queue(RunResult result) {
     Unsent entry = new Unsent(result);
-    entry.resend = true;
+    entry.resend.set(true);
     unsent.put(result.run(), entry);
   }
 
@@ -744,28 +745,22 @@ public final class Worker implements AutoCloseable {
    */
   private void sendUnsent(Session session, MessageProducer producer) throws JMSException {
     for (Unsent entry : unsent.values()) {
-      synchronized (entry) {
-        if (!entry.resend) {
-          continue;
-        }
-        entry.resend = false;
+      if (!entry.resend.compareAndSet(true, false)) {
+        continue; // sent already, or being sent by another slot
       }
       RunResult result = entry.result;
       try {
+        jakarta.jms.Queue results = session.createQueue(Addresses.RESULTS);
+        TextMessage message = resultMessage(session, result);
         if (stopping) {
           // why synchronous: the session closes next; the release must be with the broker first
-          producer.send(
-              session.createQueue(Addresses.RESULTS),
-              resultMessage(session, result),
-              DeliveryMode.PERSISTENT,
-              Message.DEFAULT_PRIORITY,
-              0);
+          producer.send(results, message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, 0);
           unsent.remove(result.run(), entry);
           continue;
         }
         producer.send(
-            session.createQueue(Addresses.RESULTS),
-            resultMessage(session, result),
+            results,
+            message,
             DeliveryMode.PERSISTENT,
             Message.DEFAULT_PRIORITY,
             0,
@@ -783,11 +778,11 @@ public final class Worker implements AutoCloseable {
                     result.run(),
                     settings.id(),
                     e.toString());
-                entry.resend = true;
+                entry.resend.set(true);
               }
             });
       } catch (JMSException | RuntimeException e) {
-        entry.resend = true;
+        entry.resend.set(true);
         throw e;
       }
     }
