@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
  * drops, or this process was paused past the broker's connection TTL, the connection is made again
  * (with backoff, forever) and every {@link Listener} attaches its sessions and consumers anew.
  *
- * <p>Loops that own a session of their own (a worker's slot, the coordinator's results) get the
- * current connection from {@link #await()}; when their session fails they call {@link
- * #failed(Connection, Exception)} and wait for {@link #await()} again, which returns a new
- * connection once there is one. One outage is logged twice, when it starts and when it ends
- * ("broker lost ... reconnected after 12.4 s"), however many loops notice it.
+ * <p>Loops that own a session of their own (a worker's slot, the coordinator's results) run in
+ * {@link #serve}, which hands them the current connection and, when their session fails, checks the
+ * connection, makes it again if it is dead and runs them on the next one. One outage is logged
+ * twice, when it starts and when it ends ("broker lost ... reconnected after 12.4 s"), however many
+ * loops notice it.
  *
  * <p>Threads: the reconnection runs on a thread of its own ({@code <who>-reconnect}); listeners are
  * called on it, in the order they were added.
@@ -157,7 +157,7 @@ public final class BrokerLink implements AutoCloseable {
    * Something using {@code connection} failed: if it is still the current one, it is dropped and
    * made again. Safe to call from any thread, any number of times for one outage.
    */
-  public void failed(Connection connection, Exception cause) {
+  private void failed(Connection connection, Exception cause) {
     synchronized (this) {
       if (closed || connection != current && current != null) {
         return; // already healed, or a loop reporting an old connection
@@ -198,10 +198,10 @@ public final class BrokerLink implements AutoCloseable {
   /**
    * Runs {@code work} on the current connection for as long as {@code stopping} says no: when it
    * fails (the broker restarted, the connection was lost, or anything else it can outlive), the
-   * failure is checked against the connection ({@link #check}), said once in the log if the
-   * connection was not the cause, and the work runs again on the connection there is next, after a
-   * pause that doubles with each failure in a row (0.5 s to 5 s): never a loop without backoff, and
-   * never a thread that dies of an error it can outlive.
+   * failure is checked against the connection (a session made and closed on it), said once in the
+   * log if the connection was not the cause, and the work runs again on the connection there is
+   * next, after a pause that doubles with each failure in a row (0.5 s to 5 s): never a loop
+   * without backoff, and never a thread that dies of an error it can outlive.
    *
    * @param what the work, for the log ("slot worker-slot-1")
    */
@@ -251,7 +251,7 @@ public final class BrokerLink implements AutoCloseable {
    *
    * @return whether the connection was dead
    */
-  public boolean check(Connection connection, Exception cause) {
+  private boolean check(Connection connection, Exception cause) {
     synchronized (this) {
       if (connection != current) {
         return true; // already being healed
