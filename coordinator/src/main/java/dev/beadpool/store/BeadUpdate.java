@@ -1,5 +1,7 @@
 package dev.beadpool.store;
 
+import dev.beadpool.bead.FieldChanges;
+
 /** The fields {@code update} may change; null means leave as is, "" clears a text field. */
 public record BeadUpdate(
     String status,
@@ -30,5 +32,22 @@ public record BeadUpdate(
         acceptanceCriteria,
         notes,
         appendNotes);
+  }
+
+  /** These changes for bd's rules; appended notes go after the notes the bead had. */
+  FieldChanges changes() {
+    return new FieldChanges(
+        status,
+        assignee,
+        priority,
+        title,
+        description,
+        design,
+        acceptanceCriteria,
+        notes,
+        appendNotes,
+        FieldChanges.AppendTo.NOTES_BEFORE,
+        null,
+        null);
   }
 }

@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,7 +36,8 @@ import java.util.function.LongConsumer;
  * reported, since bd's write-time check never saw it.
  */
 final class Importer {
-  private final BeadStore store;
+  private final Transactions transactions;
+  private final Clock clock;
   private final Path file;
   private final String actor;
   private final LongConsumer progress;
@@ -65,8 +67,9 @@ final class Importer {
   /** The copy of an id that this import keeps so far: its line, its updated_at, its outcome. */
   private record Kept(long line, long updatedNanos, Outcome outcome) {}
 
-  Importer(BeadStore store, Path file, String actor, LongConsumer progress) {
-    this.store = store;
+  Importer(Transactions transactions, Clock clock, Path file, String actor, LongConsumer progress) {
+    this.transactions = transactions;
+    this.clock = clock;
     this.file = file;
     this.actor = actor;
     this.progress = progress == null ? n -> {} : progress;
@@ -74,7 +77,7 @@ final class Importer {
 
   ImportResult run() throws IOException {
     try (JsonlReader reader = JsonlReader.open(file)) {
-      return store.inTransaction(c -> importAll(c, reader));
+      return transactions.inTransaction(c -> importAll(c, reader));
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -92,7 +95,7 @@ final class Importer {
     List<String> skippedEdges;
     try (PreparedStatement select =
             c.prepareStatement("SELECT updated_at, data, status FROM beads WHERE id = ?");
-        RowWriter writer = new RowWriter(c, store.clock())) {
+        RowWriter writer = new RowWriter(c, clock)) {
       while (reader.hasNext()) {
         JsonlLine line = reader.next();
         progress.accept(line.lineNumber());
@@ -114,12 +117,12 @@ final class Importer {
     // why: also on a re-import that changes nothing, so the cycle is reported every time; the
     // cheap check first, since loading the whole engine would add a second to a 100k import
     if (fileHasEdges && CycleCheck.anyCycle(graphEdges(c, storeWasEmpty))) {
-      reportCycles(BeadStore.loadEngine(c));
+      reportCycles(GraphLoader.engine(c));
     }
-    if (store.config(c, BeadStore.CONFIG_ISSUE_PREFIX) == null && !prefixes.isEmpty()) {
+    if (StoreConfig.get(c, StoreConfig.ISSUE_PREFIX) == null && !prefixes.isEmpty()) {
       String prefix =
           prefixes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-      BeadStore.putConfig(c, BeadStore.CONFIG_ISSUE_PREFIX, prefix);
+      StoreConfig.put(c, StoreConfig.ISSUE_PREFIX, prefix);
     }
     return new ImportResult(
         created,
@@ -137,7 +140,7 @@ final class Importer {
   /** The graph's edges after the import: the file's alone when the store had none before. */
   private List<Edge> graphEdges(Connection c, boolean storeWasEmpty) throws SQLException {
     if (!storeWasEmpty) {
-      return BeadStore.readEdges(c);
+      return GraphLoader.readEdges(c);
     }
     List<Edge> edges = new ArrayList<>();
     pendingEdges.values().forEach(deps -> deps.forEach(d -> edges.add(Edge.of(d))));

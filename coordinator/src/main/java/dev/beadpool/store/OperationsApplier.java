@@ -3,6 +3,7 @@ package dev.beadpool.store;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.BeadFormatException;
 import dev.beadpool.bead.Dependency;
+import dev.beadpool.bead.DependencyRef;
 import dev.beadpool.bead.DependencyType;
 import dev.beadpool.bead.Priority;
 import dev.beadpool.bead.Statuses;
@@ -22,15 +23,12 @@ import java.util.Set;
 
 /**
  * Applies one set of an agent's operations, in order, inside the store's open transaction, with the
- * store's own methods (so each leaves its usual history). The first operation that breaks a rule
+ * store's own writers (so each leaves its usual history). The first operation that breaks a rule
  * stops the set with {@link OperationsRefusedException}; undoing the ones before it is the caller's
  * savepoint. Lives for one set.
  */
 final class OperationsApplier {
-  /** bd's config key for custom statuses, comma-separated. */
-  static final String CONFIG_CUSTOM_STATUSES = "status.custom";
-
-  private final BeadStore store;
+  private final BeadWriters writers;
   private final Connection connection;
   private final String actor;
 
@@ -42,8 +40,8 @@ final class OperationsApplier {
   private final Map<List<String>, Edge> edgesBefore = new LinkedHashMap<>();
   private final Map<List<String>, Edge> edgesAfter = new LinkedHashMap<>();
 
-  OperationsApplier(BeadStore store, Connection connection, String actor) {
-    this.store = store;
+  OperationsApplier(BeadWriters writers, Connection connection, String actor) {
+    this.writers = writers;
     this.connection = connection;
     this.actor = actor;
   }
@@ -86,7 +84,9 @@ final class OperationsApplier {
       case BdOperation.DEP_REMOVE -> depRemove(op);
       case BdOperation.UPDATE -> update(op);
       case BdOperation.COMMENT -> {
-        store.comment(required(op.id(), "id"), required(op.text(), "text"), actor);
+        writers
+            .fields()
+            .comment(connection, required(op.id(), "id"), required(op.text(), "text"), actor);
         touched.add(op.id());
       }
       case BdOperation.CLOSE -> close(op);
@@ -94,7 +94,7 @@ final class OperationsApplier {
         if (op.metadata() == null) {
           throw missing("metadata");
         }
-        store.mergeMetadata(required(op.id(), "id"), op.metadata(), actor);
+        writers.fields().mergeMetadata(connection, required(op.id(), "id"), op.metadata(), actor);
         touched.add(op.id());
       }
       default ->
@@ -124,7 +124,7 @@ final class OperationsApplier {
       throw new RefusedException("a label must not be empty");
     }
     String parent = op.parent();
-    if (parent != null && BeadStore.load(connection, parent) == null) {
+    if (parent != null && BeadRows.load(connection, parent) == null) {
       throw new BeadNotFoundException(parent);
     }
     String kept = keepable(agentId, parent) ? agentId : null;
@@ -150,11 +150,11 @@ final class OperationsApplier {
             deps,
             kept,
             null);
-    Bead bead = store.create(connection, spec, op.design(), actor);
+    Bead bead = writers.creation().create(connection, spec, op.design(), actor);
     String id = bead.id();
     if (kept != null && BeadIds.parentOf(id) != null) {
       // why: an id the agent chose is a child number the store did not hand out; count it taken
-      BeadStore.putChildCounter(connection, BeadIds.parentOf(id), BeadIds.childNumber(id));
+      IdAllocator.putChildCounter(connection, BeadIds.parentOf(id), BeadIds.childNumber(id));
     }
     if (kept == null && agentId != null) {
       renamed.put(agentId, id);
@@ -175,7 +175,7 @@ final class OperationsApplier {
     if (parent != null && !parent.equals(BeadIds.parentOf(agentId))) {
       return false;
     }
-    return BeadStore.load(connection, agentId) == null;
+    return BeadRows.load(connection, agentId) == null;
   }
 
   /** What {@code create} leaves to its callers: edge types, duplicates, a child on its parent. */
@@ -189,10 +189,10 @@ final class OperationsApplier {
       if (ref == null || ref.isBlank()) {
         throw new RefusedException("an entry of deps is empty");
       }
-      int colon = ref.indexOf(':');
-      String type = colon > 0 ? ref.substring(0, colon) : DependencyType.BLOCKS;
-      String target = colon > 0 ? ref.substring(colon + 1) : ref;
-      checkType(type);
+      DependencyRef dep = DependencyRef.parse(ref);
+      String type = dep.type();
+      String target = dep.target();
+      DependencyWrites.checkType(type);
       if (!targets.add(target)) {
         throw new RefusedException(
             "deps name " + target + " twice (or it is the parent): one edge per pair");
@@ -215,13 +215,6 @@ final class OperationsApplier {
     }
   }
 
-  private static void checkType(String type) {
-    if (type.isBlank() || type.length() > 50) {
-      throw new RefusedException(
-          "invalid dependency type '" + type + "': must be non-empty and at most 50 characters");
-    }
-  }
-
   // ---- edges -----------------------------------------------------------------------------------
 
   private void depAdd(BdOperation op) throws SQLException {
@@ -230,7 +223,8 @@ final class OperationsApplier {
     String type = op.depType() == null ? DependencyType.BLOCKS : op.depType();
     List<String> key = List.of(from, to);
     Edge before = currentEdge(from, to);
-    store.addDependency(from, to, type, actor);
+    DependencyWrites.checkType(type);
+    writers.dependencies().add(connection, from, to, type, actor);
     noteEdge(key, before, currentEdge(from, to));
     touched.add(from);
   }
@@ -240,7 +234,7 @@ final class OperationsApplier {
     String to = required(op.dependsOn(), "dependsOn");
     List<String> key = List.of(from, to);
     Edge before = currentEdge(from, to);
-    store.removeDependency(from, to, actor);
+    writers.dependencies().remove(connection, from, to, actor);
     noteEdge(key, before, null);
     touched.add(from);
   }
@@ -255,7 +249,7 @@ final class OperationsApplier {
   }
 
   private Edge currentEdge(String from, String to) throws SQLException {
-    Bead bead = BeadStore.load(connection, from);
+    Bead bead = BeadRows.load(connection, from);
     if (bead == null) {
       return null;
     }
@@ -300,19 +294,19 @@ final class OperationsApplier {
     if (fields.isEmpty() && !labels) {
       throw new RefusedException("nothing to update: no field given");
     }
-    BeadStore.require(connection, id);
+    BeadRows.require(connection, id);
     if (!fields.isEmpty()) {
-      store.update(id, fields, actor);
+      writers.fields().update(connection, id, fields, actor);
     }
     if (labels) {
-      store.relabel(id, op.addLabels(), op.removeLabels(), actor);
+      writers.fields().relabel(connection, id, op.addLabels(), op.removeLabels(), actor);
     }
     touched.add(id);
   }
 
   private void checkStatus(String status) throws SQLException {
     Set<String> allowed = new LinkedHashSet<>(Statuses.BUILT_IN);
-    String custom = store.config(connection, CONFIG_CUSTOM_STATUSES);
+    String custom = StoreConfig.get(connection, StoreConfig.CUSTOM_STATUSES);
     if (custom != null) {
       for (String s : custom.split(",")) {
         if (!s.isBlank()) {
@@ -327,17 +321,17 @@ final class OperationsApplier {
               + "' (valid: "
               + String.join(", ", allowed.stream().sorted().toList())
               + "; custom ones are set with "
-              + CONFIG_CUSTOM_STATUSES
+              + StoreConfig.CUSTOM_STATUSES
               + ")");
     }
   }
 
   private void close(BdOperation op) throws SQLException {
     String id = required(op.id(), "id");
-    if (BeadStore.require(connection, id).isClosed()) {
+    if (BeadRows.require(connection, id).isClosed()) {
       throw new RefusedException(id + " is already closed");
     }
-    store.close(id, op.reason(), false, actor);
+    writers.status().close(connection, id, op.reason(), false, actor);
     touched.add(id);
   }
 

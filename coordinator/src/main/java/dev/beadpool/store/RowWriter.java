@@ -1,5 +1,6 @@
 package dev.beadpool.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Dependency;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Every row a write transaction touches goes through here: a bead's row, its index rows
@@ -181,6 +183,32 @@ final class RowWriter implements AutoCloseable {
       return rs.next();
     }
   }
+
+  /**
+   * Writes a changed bead and its indexes, and records in the history its changes of status,
+   * assignee, priority, title and text fields.
+   */
+  void change(Bead before, Bead after, String actor) throws SQLException {
+    update(after);
+    insertDependencies(after.dependencies());
+    if (!before.status().equals(after.status())) {
+      history(after.id(), actor, "status", before.status(), after.status());
+    }
+    if (!Objects.equals(before.assignee(), after.assignee())) {
+      history(after.id(), actor, "assignee", before.assignee(), after.assignee());
+    }
+    for (String field : HISTORY_FIELDS) {
+      JsonNode a = before.field(field);
+      JsonNode b = after.field(field);
+      if (!Objects.equals(a, b)) {
+        history(
+            after.id(), actor, field, a == null ? null : a.asText(), b == null ? null : b.asText());
+      }
+    }
+  }
+
+  private static final List<String> HISTORY_FIELDS =
+      List.of("priority", "title", "description", "design", "acceptance_criteria", "notes");
 
   /** Appends one state change to the history: who, when, what, from, to. */
   void history(String id, String actor, String event, String from, String to) throws SQLException {

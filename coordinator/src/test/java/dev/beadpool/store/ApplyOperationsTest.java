@@ -412,7 +412,7 @@ class ApplyOperationsTest extends StoreOnFixedClock {
   List<String> labelRows(String id) {
     return store.read(
         c ->
-            BeadStore.query(
+            Sql.query(
                 c,
                 "SELECT label FROM labels WHERE issue_id = ? ORDER BY label",
                 rs -> rs.getString(1),
@@ -436,7 +436,7 @@ class ApplyOperationsTest extends StoreOnFixedClock {
     List<String> rows =
         store.read(
             c ->
-                BeadStore.query(
+                Sql.query(
                     c,
                     "SELECT comment_id || ' ' || author || ' ' || text FROM comments WHERE issue_id = ?",
                     rs -> rs.getString(1),

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.BeadDetails;
 import dev.beadpool.bead.BeadEditor;
+import dev.beadpool.bead.BeadEdits;
 import dev.beadpool.bead.BeadFormatException;
 import dev.beadpool.bead.Dependency;
+import dev.beadpool.bead.DependencyRef;
 import dev.beadpool.bead.DependencyType;
+import dev.beadpool.bead.FieldChanges;
 import dev.beadpool.bead.Json;
 import dev.beadpool.bead.Statuses;
 import dev.beadpool.bead.Timestamps;
@@ -20,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -321,21 +323,13 @@ final class BdView implements BeadDetails.Lookup {
                           .filter(d -> !d.dependsOnId().equals(op.dependsOn()))
                           .toList()));
       case BdOperation.UPDATE ->
-          edit(op.id(), at, (before, editor) -> update(op, at, before, editor));
+          edit(op.id(), at, (before, editor) -> BeadEdits.update(editor, before, changes(op), at));
       case BdOperation.COMMENT ->
           edit(op.id(), at, (before, editor) -> comment(op, at, before, editor));
       case BdOperation.CLOSE -> {
         Bead before = beads.get(op.id());
         if (before != null && !before.isClosed()) {
-          edit(
-              op.id(),
-              at,
-              (b, editor) -> {
-                setStatus(editor, b, Statuses.CLOSED, at);
-                editor.text(
-                    "close_reason",
-                    op.reason() == null || op.reason().isBlank() ? "Closed" : op.reason());
-              });
+          edit(op.id(), at, (b, editor) -> BeadEdits.close(editor, b, op.reason(), at));
         }
       }
       case BdOperation.METADATA ->
@@ -357,7 +351,7 @@ final class BdView implements BeadDetails.Lookup {
           Dependency.create(op.id(), op.parent(), DependencyType.PARENT_CHILD_TYPE, stamp, actor));
     }
     for (String ref : op.deps() == null ? List.<String>of() : op.deps()) {
-      DepRef dep = DepRef.parse(ref);
+      DependencyRef dep = DependencyRef.parse(ref);
       deps.add(Dependency.create(op.id(), dep.target(), dep.type(), stamp, actor));
     }
     BeadEditor editor =
@@ -377,76 +371,29 @@ final class BdView implements BeadDetails.Lookup {
     }
   }
 
-  /** One entry of bd's {@code --deps}: {@code id} or {@code type:id}. */
-  record DepRef(String type, String target) {
-    static DepRef parse(String ref) {
-      int colon = ref.indexOf(':');
-      return colon > 0
-          ? new DepRef(ref.substring(0, colon), ref.substring(colon + 1))
-          : new DepRef(DependencyType.BLOCKS, ref);
-    }
-  }
-
   private void addEdge(BdOperation op, Instant at, Bead before, BeadEditor editor) {
-    List<Dependency> deps = new ArrayList<>();
-    for (Dependency d : before.dependencies()) {
-      if (!d.dependsOnId().equals(op.dependsOn())) {
-        deps.add(d);
-      }
-    }
     String type = op.depType() == null ? DependencyType.BLOCKS : op.depType();
-    deps.add(Dependency.create(op.id(), op.dependsOn(), type, Timestamps.format(at), actor));
-    editor.dependencies(deps);
+    BeadEdits.addDependency(
+        editor,
+        before,
+        Dependency.create(op.id(), op.dependsOn(), type, Timestamps.format(at), actor));
   }
 
-  private static void update(BdOperation op, Instant at, Bead before, BeadEditor editor) {
-    if (op.status() != null && !op.status().equals(before.status())) {
-      setStatus(editor, before, op.status(), at);
-    }
-    if (op.priority() != null) {
-      editor.priority(op.priority());
-    }
-    if (op.title() != null) {
-      editor.text("title", op.title());
-    }
-    if (op.description() != null) {
-      editor.text("description", op.description());
-    }
-    if (op.design() != null) {
-      editor.text("design", op.design());
-    }
-    if (op.notes() != null) {
-      editor.text("notes", op.notes());
-    }
-    if (op.appendNotes() != null) {
-      String notes = op.notes() != null ? op.notes() : before.text("notes");
-      editor.text(
-          "notes",
-          notes == null || notes.isEmpty() ? op.appendNotes() : notes + "\n" + op.appendNotes());
-    }
-    if (op.addLabels() != null || op.removeLabels() != null) {
-      Set<String> labels = new LinkedHashSet<>(before.labels());
-      if (op.addLabels() != null) {
-        labels.addAll(op.addLabels());
-      }
-      if (op.removeLabels() != null) {
-        op.removeLabels().forEach(labels::remove);
-      }
-      editor.labels(List.copyOf(labels));
-    }
-  }
-
-  /** bd's rule: {@code closed_at} iff closed; {@code started_at} the first time in progress. */
-  private static void setStatus(BeadEditor editor, Bead before, String status, Instant at) {
-    editor.text("status", status);
-    if (Statuses.CLOSED.equals(status)) {
-      editor.timestamp("closed_at", at);
-    } else if (before.isClosed()) {
-      editor.text("closed_at", null).text("close_reason", null);
-    }
-    if (Statuses.IN_PROGRESS.equals(status) && before.text("started_at") == null) {
-      editor.timestamp("started_at", at);
-    }
+  /** The fields of an update operation; appended notes go after the notes it sets. */
+  private static FieldChanges changes(BdOperation op) {
+    return new FieldChanges(
+        op.status(),
+        null,
+        op.priority(),
+        op.title(),
+        op.description(),
+        op.design(),
+        null,
+        op.notes(),
+        op.appendNotes(),
+        FieldChanges.AppendTo.NOTES_SET,
+        op.addLabels(),
+        op.removeLabels());
   }
 
   private void comment(BdOperation op, Instant at, Bead before, BeadEditor editor) {
@@ -484,7 +431,7 @@ final class BdView implements BeadDetails.Lookup {
     BeadEditor editor = before.edit();
     edit.apply(before, editor);
     try {
-      beads.put(id, editor.touch(at).buildValidated());
+      beads.put(id, BeadEdits.finish(editor, at));
     } catch (BeadFormatException e) {
       // left out of the view, see the class comment
     }

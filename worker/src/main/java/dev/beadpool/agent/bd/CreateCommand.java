@@ -5,6 +5,7 @@ import static dev.beadpool.agent.bd.BdArgs.value;
 
 import dev.beadpool.bead.BdOutput;
 import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.DependencyRef;
 import dev.beadpool.bead.IssueTypes;
 import dev.beadpool.protocol.BdOperation;
 import java.io.IOException;
@@ -61,7 +62,7 @@ final class CreateCommand implements BdCommand {
                       ? view.nextChildId(parent)
                       : view.newId(title, description, session.instant());
               for (String ref : deps) {
-                BdView.DepRef dep = BdView.DepRef.parse(ref);
+                DependencyRef dep = DependencyRef.parse(ref);
                 view.checkType(dep.type());
                 view.require(dep.target());
               }

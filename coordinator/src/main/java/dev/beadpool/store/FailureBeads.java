@@ -1,0 +1,120 @@
+package dev.beadpool.store;
+
+import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.Dependency;
+import dev.beadpool.bead.DependencyType;
+import dev.beadpool.bead.Timestamps;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Failure beads: when a bead's attempts are spent, a bead for a human that says what failed, and
+ * that the failed bead depends on, so it waits until the human closes it.
+ */
+final class FailureBeads {
+  /** The label of failure beads; such beads are for humans and block the bead that failed. */
+  static final String LABEL = "failure";
+
+  /** Output kept in a failure bead's description, in characters from the end. */
+  static final int TAIL_CHARS = 4_000;
+
+  private final Clock clock;
+  private final BeadCreation creation;
+
+  FailureBeads(Clock clock, BeadCreation creation) {
+    this.clock = clock;
+    this.creation = creation;
+  }
+
+  /** Creates the failure bead for the last failed run of a bead, and makes the bead wait for it. */
+  Bead create(Connection c, Run last, Integer exitCode, String error, String tail, String log)
+      throws SQLException {
+    Bead original = BeadRows.require(c, last.beadId());
+    List<Run> attempts = RunRows.failedAttempts(c, last.beadId());
+    Bead failure =
+        creation.create(
+            c,
+            new NewBead(
+                "FAILURE: " + summary(exitCode, error) + " in " + original.id(),
+                description(original, attempts, exitCode, error, tail, log),
+                "bug",
+                original.priority(),
+                List.of(LABEL),
+                null,
+                List.of(),
+                null,
+                null),
+            null,
+            "beadpool");
+    wire(c, original.id(), failure.id());
+    return failure;
+  }
+
+  /** The original now depends on the failure bead: it waits for the human. */
+  private void wire(Connection c, String originalId, String failureId) throws SQLException {
+    Instant now = clock.instant();
+    Bead current = BeadRows.require(c, originalId);
+    List<Dependency> deps = new ArrayList<>(current.dependencies());
+    deps.add(
+        Dependency.create(
+            current.id(), failureId, DependencyType.BLOCKS, Timestamps.format(now), "beadpool"));
+    try (RowWriter w = new RowWriter(c, clock)) {
+      w.change(current, current.edit().dependencies(deps).touch(now).build(), "beadpool");
+      w.history(current.id(), "beadpool", "failure_bead", null, failureId);
+    }
+  }
+
+  /** What failed, in at most 60 characters, for the failure bead's title. */
+  static String summary(Integer exitCode, String error) {
+    String summary =
+        error != null && !error.isBlank()
+            ? RunEnd.firstLine(error)
+            : exitCode != null ? "exit code " + exitCode : "agent failed";
+    return summary.length() > 60 ? summary.substring(0, 59) + "…" : summary;
+  }
+
+  /** The failure bead's description: the last failure, every failed attempt, the output's end. */
+  static String description(
+      Bead original, List<Run> attempts, Integer exitCode, String error, String tail, String log) {
+    StringBuilder d = new StringBuilder();
+    d.append("Bead ")
+        .append(original.id())
+        .append(" (")
+        .append(original.title())
+        .append(") failed ")
+        .append(attempts.size())
+        .append(" attempt")
+        .append(attempts.size() == 1 ? "" : "s")
+        .append(" and waits for a human.\n\n");
+    d.append("Exit code: ").append(exitCode == null ? "none" : exitCode).append('\n');
+    d.append("Error: ").append(error == null ? "none" : error).append('\n');
+    d.append("Log: ").append(log == null ? "none" : log).append("\n\n## Attempts\n");
+    for (Run a : attempts) {
+      d.append("- attempt ")
+          .append(a.attempt())
+          .append(" (run ")
+          .append(a.run())
+          .append(") on ")
+          .append(a.worker())
+          .append(", ")
+          .append(a.state().name().toLowerCase())
+          .append(a.exitCode() == null ? "" : ", exit " + a.exitCode())
+          .append(a.endedAt() == null ? "" : ", " + a.endedAt())
+          .append(a.error() == null ? "" : ": " + RunEnd.firstLine(a.error()))
+          .append(a.logPath() == null ? "" : " (log " + a.logPath() + ")")
+          .append('\n');
+    }
+    if (tail != null && !tail.isBlank()) {
+      String t = tail.length() > TAIL_CHARS ? tail.substring(tail.length() - TAIL_CHARS) : tail;
+      d.append("\n## Output (last lines)\n```\n").append(t.stripTrailing()).append("\n```\n");
+    }
+    d.append("\nClose this bead once the cause is fixed: ")
+        .append(original.id())
+        .append(" then runs again with a fresh attempt budget.");
+    return d.toString();
+  }
+}
