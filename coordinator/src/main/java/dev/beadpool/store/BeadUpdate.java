@@ -2,7 +2,10 @@ package dev.beadpool.store;
 
 import dev.beadpool.bead.FieldChanges;
 
-/** The fields {@code update} may change; null means leave as is, "" clears a text field. */
+/**
+ * The fields {@code update} may change; null means leave as is, "" clears a text field. Applied by
+ * bd's rules, {@link dev.beadpool.bead.BeadEdits#update}.
+ */
 public record BeadUpdate(
     String status,
     String assignee,
@@ -12,7 +15,8 @@ public record BeadUpdate(
     String design,
     String acceptanceCriteria,
     String notes,
-    String appendNotes) {
+    String appendNotes)
+    implements FieldChanges {
 
   public static final BeadUpdate NONE =
       new BeadUpdate(null, null, null, null, null, null, null, null, null);
@@ -34,20 +38,9 @@ public record BeadUpdate(
         appendNotes);
   }
 
-  /** These changes for bd's rules; appended notes go after the notes the bead had. */
-  FieldChanges changes() {
-    return new FieldChanges(
-        status,
-        assignee,
-        priority,
-        title,
-        description,
-        design,
-        acceptanceCriteria,
-        notes,
-        appendNotes,
-        FieldChanges.AppendTo.NOTES_BEFORE,
-        null,
-        null);
+  /** The coordinator's rule: appended notes go after the notes the bead had. */
+  @Override
+  public AppendTo appendTo() {
+    return AppendTo.NOTES_BEFORE;
   }
 }

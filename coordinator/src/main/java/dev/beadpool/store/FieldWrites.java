@@ -33,7 +33,7 @@ final class FieldWrites {
     Instant now = clock.instant();
     Bead after;
     try {
-      after = BeadEdits.finish(BeadEdits.update(before.edit(), before, update.changes(), now), now);
+      after = BeadEdits.finish(BeadEdits.update(before.edit(), before, update, now), now);
     } catch (BeadFormatException e) {
       throw new RefusedException(id + ": " + e.getMessage());
     }

@@ -323,7 +323,10 @@ final class BdView implements BeadDetails.Lookup {
                           .filter(d -> !d.dependsOnId().equals(op.dependsOn()))
                           .toList()));
       case BdOperation.UPDATE ->
-          edit(op.id(), at, (before, editor) -> BeadEdits.update(editor, before, changes(op), at));
+          edit(
+              op.id(),
+              at,
+              (before, editor) -> BeadEdits.update(editor, before, new UpdateFields(op), at));
       case BdOperation.COMMENT ->
           edit(op.id(), at, (before, editor) -> comment(op, at, before, editor));
       case BdOperation.CLOSE -> {
@@ -379,21 +382,52 @@ final class BdView implements BeadDetails.Lookup {
         Dependency.create(op.id(), op.dependsOn(), type, Timestamps.format(at), actor));
   }
 
-  /** The fields of an update operation; appended notes go after the notes it sets. */
-  private static FieldChanges changes(BdOperation op) {
-    return new FieldChanges(
-        op.status(),
-        null,
-        op.priority(),
-        op.title(),
-        op.description(),
-        op.design(),
-        null,
-        op.notes(),
-        op.appendNotes(),
-        FieldChanges.AppendTo.NOTES_SET,
-        op.addLabels(),
-        op.removeLabels());
+  /** The fields an update operation changes; appended notes go after the notes it sets. */
+  private record UpdateFields(BdOperation op) implements FieldChanges {
+    @Override
+    public String status() {
+      return op.status();
+    }
+
+    @Override
+    public Integer priority() {
+      return op.priority();
+    }
+
+    @Override
+    public String title() {
+      return op.title();
+    }
+
+    @Override
+    public String description() {
+      return op.description();
+    }
+
+    @Override
+    public String design() {
+      return op.design();
+    }
+
+    @Override
+    public String notes() {
+      return op.notes();
+    }
+
+    @Override
+    public String appendNotes() {
+      return op.appendNotes();
+    }
+
+    @Override
+    public List<String> addLabels() {
+      return op.addLabels();
+    }
+
+    @Override
+    public List<String> removeLabels() {
+      return op.removeLabels();
+    }
   }
 
   private void comment(BdOperation op, Instant at, Bead before, BeadEditor editor) {
