@@ -31,16 +31,15 @@ final class FailureBeads {
   }
 
   /** Creates the failure bead for the last failed run of a bead, and makes the bead wait for it. */
-  Bead create(Connection c, Run last, Integer exitCode, String error, String tail, String log)
-      throws SQLException {
+  Bead create(Connection c, Run last, RunEnding ending) throws SQLException {
     Bead original = BeadRows.require(c, last.beadId());
     List<Run> attempts = RunRows.failedAttempts(c, last.beadId());
     Bead failure =
         creation.create(
             c,
             new NewBead(
-                "FAILURE: " + summary(exitCode, error) + " in " + original.id(),
-                description(original, attempts, exitCode, error, tail, log),
+                "FAILURE: " + summary(ending) + " in " + original.id(),
+                description(original, attempts, ending),
                 "bug",
                 original.priority(),
                 List.of(LABEL),
@@ -69,7 +68,9 @@ final class FailureBeads {
   }
 
   /** What failed, in at most 60 characters, for the failure bead's title. */
-  static String summary(Integer exitCode, String error) {
+  static String summary(RunEnding ending) {
+    Integer exitCode = ending.exitCode();
+    String error = ending.error();
     String summary =
         error != null && !error.isBlank()
             ? RunEnd.firstLine(error)
@@ -78,8 +79,11 @@ final class FailureBeads {
   }
 
   /** The failure bead's description: the last failure, every failed attempt, the output's end. */
-  static String description(
-      Bead original, List<Run> attempts, Integer exitCode, String error, String tail, String log) {
+  static String description(Bead original, List<Run> attempts, RunEnding ending) {
+    Integer exitCode = ending.exitCode();
+    String error = ending.error();
+    String tail = ending.tail();
+    String log = ending.log();
     StringBuilder d = new StringBuilder();
     d.append("Bead ")
         .append(original.id())

@@ -104,11 +104,7 @@ final class ResultApplier {
     return outcomes.fail(
         c,
         run,
-        RunState.FAILED,
-        result.exitCode(),
-        result.error(),
-        result.outputTail(),
-        result.logPath(),
+        RunEnding.of(RunState.FAILED, result, result.error()),
         result.permanentFailure() ? 1 : maxAttempts);
   }
 
@@ -143,16 +139,7 @@ final class ResultApplier {
     // why before exit-code completion: a script that filed a blocker for its bead is not done
     List<String> blockers = newBlockers(c, bead, applied);
     if (!blockers.isEmpty()) {
-      outcomes
-          .runEnd()
-          .end(
-              c,
-              run,
-              RunState.BLOCKED,
-              result.exitCode(),
-              null,
-              result.outputTail(),
-              result.logPath());
+      outcomes.runEnd().end(c, run, RunEnding.of(RunState.BLOCKED, result, null));
       outcomes.reopen(c, run.beadId(), "beadpool");
       try (RowWriter w = new RowWriter(c, clock)) {
         w.history(
@@ -180,16 +167,7 @@ final class ResultApplier {
   /** The next turn goes to a fresh agent at once; no attempt spent. */
   private Decision handoff(Connection c, Run run, RunResult result, AppliedOperations applied)
       throws SQLException {
-    outcomes
-        .runEnd()
-        .end(
-            c,
-            run,
-            RunState.HANDOFF,
-            result.exitCode(),
-            null,
-            result.outputTail(),
-            result.logPath());
+    outcomes.runEnd().end(c, run, RunEnding.of(RunState.HANDOFF, result, null));
     Budgets.setTurns(c, run.beadId(), run.turn());
     outcomes.reopen(c, run.beadId(), "beadpool");
     try (RowWriter w = new RowWriter(c, clock)) {
@@ -201,15 +179,7 @@ final class ResultApplier {
 
   private Decision failWith(Connection c, Run run, RunResult result, String why, int maxAttempts)
       throws SQLException {
-    return outcomes.fail(
-        c,
-        run,
-        RunState.FAILED,
-        result.exitCode(),
-        why,
-        result.outputTail(),
-        result.logPath(),
-        maxAttempts);
+    return outcomes.fail(c, run, RunEnding.of(RunState.FAILED, result, why), maxAttempts);
   }
 
   private static Decision withApplied(Decision d, AppliedOperations applied) {

@@ -50,7 +50,7 @@ final class RunClaims {
               : bead.assignee() != null
                   ? "bead is assigned to " + bead.assignee()
                   : "bead is " + bead.status();
-      runEnd.end(c, run, RunState.CANCELLED, null, why, null, null);
+      runEnd.end(c, run, RunEnding.because(RunState.CANCELLED, why));
       return new ClaimDecision(false, null, why, bead, run.withState(RunState.CANCELLED));
     }
     Instant now = clock.instant();

@@ -22,17 +22,8 @@ final class RunEnd {
     this.sessions = sessions;
   }
 
-  void end(
-      Connection c,
-      Run run,
-      RunState state,
-      Integer exitCode,
-      String error,
-      String tail,
-      String log)
-      throws SQLException {
-    RunRows.end(
-        c, run.run(), state, Timestamps.format(clock.instant()), exitCode, error, tail, log);
+  void end(Connection c, Run run, RunEnding ending) throws SQLException {
+    RunRows.end(c, run.run(), Timestamps.format(clock.instant()), ending);
     if (run.worker() == null) {
       return; // never claimed: no session to record
     }
@@ -47,8 +38,11 @@ final class RunEnd {
             + run.profile()
             + ") on "
             + run.worker();
+    Integer exitCode = ending.exitCode();
+    String error = ending.error();
+    String log = ending.log();
     String outcome =
-        state.name().toLowerCase(Locale.ROOT)
+        ending.state().name().toLowerCase(Locale.ROOT)
             + (exitCode == null ? "" : ", exit " + exitCode)
             + (error == null ? "" : ": " + firstLine(error))
             + (log == null ? "" : " (log " + log + ")");

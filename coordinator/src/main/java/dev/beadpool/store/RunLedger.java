@@ -199,15 +199,8 @@ public final class RunLedger {
           if (run == null || run.state() != RunState.RUNNING) {
             return null;
           }
-          return outcomes.fail(
-              c,
-              run,
-              RunState.EXPIRED,
-              null,
-              "lease expired: worker " + run.worker() + " stopped heartbeating",
-              null,
-              null,
-              maxAttempts);
+          String why = "lease expired: worker " + run.worker() + " stopped heartbeating";
+          return outcomes.fail(c, run, RunEnding.because(RunState.EXPIRED, why), maxAttempts);
         });
   }
 
@@ -223,7 +216,7 @@ public final class RunLedger {
           if (run == null || run.state() != RunState.DISPATCHED) {
             return null;
           }
-          return outcomes.fail(c, run, RunState.FAILED, null, why, null, null, maxAttempts);
+          return outcomes.fail(c, run, RunEnding.because(RunState.FAILED, why), maxAttempts);
         });
   }
 

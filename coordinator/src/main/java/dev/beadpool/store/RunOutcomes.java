@@ -33,8 +33,7 @@ final class RunOutcomes {
 
   /** The run succeeded: the bead is closed, unless it already is. */
   Decision succeed(Connection c, Run run, RunResult result) throws SQLException {
-    runEnd.end(
-        c, run, RunState.SUCCEEDED, result.exitCode(), null, result.outputTail(), result.logPath());
+    runEnd.end(c, run, RunEnding.of(RunState.SUCCEEDED, result, null));
     Bead bead = BeadRows.require(c, run.beadId());
     if (!bead.isClosed()) {
       Instant now = clock.instant();
@@ -58,7 +57,7 @@ final class RunOutcomes {
 
   /** The run is given back without spending an attempt: dispatch again at once. */
   Decision release(Connection c, Run run, String why) throws SQLException {
-    runEnd.end(c, run, RunState.RELEASED, null, why, null, null);
+    runEnd.end(c, run, RunEnding.because(RunState.RELEASED, why));
     reopen(c, run.beadId(), "beadpool");
     return new Decision(Effect.RELEASED, run, null);
   }
@@ -67,23 +66,14 @@ final class RunOutcomes {
    * The run failed: an attempt is spent and the bead is open again; with {@code maxAttempts} spent,
    * a failure bead now blocks it.
    */
-  Decision fail(
-      Connection c,
-      Run run,
-      RunState state,
-      Integer exitCode,
-      String error,
-      String tail,
-      String log,
-      int maxAttempts)
-      throws SQLException {
-    runEnd.end(c, run, state, exitCode, error, tail, log);
+  Decision fail(Connection c, Run run, RunEnding ending, int maxAttempts) throws SQLException {
+    runEnd.end(c, run, ending);
     int failures = Budgets.spendAttempt(c, run.beadId());
     reopen(c, run.beadId(), "beadpool");
     if (failures < maxAttempts) {
       return new Decision(Effect.RETRY, run, null);
     }
-    Bead failureBead = failureBeads.create(c, run, exitCode, error, tail, log);
+    Bead failureBead = failureBeads.create(c, run, ending);
     Budgets.holdFor(c, run.beadId(), failureBead.id());
     return new Decision(Effect.FAILURE_BEAD, run, failureBead.id());
   }

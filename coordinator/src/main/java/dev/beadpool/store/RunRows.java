@@ -105,27 +105,18 @@ final class RunRows {
         run);
   }
 
-  /** The run ended in {@code state}, with what is known of how. */
-  static void end(
-      Connection c,
-      long run,
-      RunState state,
-      String endedAt,
-      Integer exitCode,
-      String error,
-      String tail,
-      String log)
-      throws SQLException {
+  /** The run ended, with what is known of how. */
+  static void end(Connection c, long run, String endedAt, RunEnding ending) throws SQLException {
     Sql.update(
         c,
         "UPDATE runs SET state = ?, ended_at = ?, exit_code = ?, error = ?, output_tail = ?, log_path = ?"
             + " WHERE run = ?",
-        state.name(),
+        ending.state().name(),
         endedAt,
-        exitCode,
-        error,
-        tail,
-        log,
+        ending.exitCode(),
+        ending.error(),
+        ending.tail(),
+        ending.log(),
         run);
   }
 }
