@@ -1,5 +1,6 @@
 package dev.beadpool.bead;
 
+import dev.beadpool.id.BeadIds;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -128,6 +129,28 @@ public final class BeadEdits {
     }
     deps.add(dependency);
     return editor.dependencies(deps);
+  }
+
+  /**
+   * Why bd refuses {@code from} depending on {@code to} by their ids alone: a child may not depend
+   * on its own parent or an ancestor of it, other than by {@code parent-child}, since it already
+   * waits for them through the hierarchy. Null if the ids allow the edge.
+   */
+  public static String ancestorRefusal(String from, String to, String type) {
+    if (DependencyType.of(type) == DependencyType.PARENT_CHILD) {
+      return null;
+    }
+    for (String p = BeadIds.parentOf(from); p != null; p = BeadIds.parentOf(p)) {
+      if (p.equals(to)) {
+        return "cannot add dependency: "
+            + from
+            + " is already a child of "
+            + to
+            + "; children wait for their parent through the hierarchy, an explicit dependency"
+            + " would deadlock";
+      }
+    }
+    return null;
   }
 
   /** Stamps the edit and builds it, validated: a field the edit broke (a priority) is refused. */

@@ -280,6 +280,18 @@ class BeadEditsTest {
   }
 
   @Test
+  void aChildMayNotDependOnItsOwnAncestorExceptAsItsChild() {
+    assertThat(BeadEdits.ancestorRefusal("bd-1.2.3", "bd-1", "blocks"))
+        .isEqualTo(
+            "cannot add dependency: bd-1.2.3 is already a child of bd-1; children wait for their"
+                + " parent through the hierarchy, an explicit dependency would deadlock");
+    assertThat(BeadEdits.ancestorRefusal("bd-1.2", "bd-1", "related")).isNotNull();
+    assertThat(BeadEdits.ancestorRefusal("bd-1.2", "bd-1", "parent-child")).isNull();
+    assertThat(BeadEdits.ancestorRefusal("bd-1", "bd-1.2", "blocks")).isNull();
+    assertThat(BeadEdits.ancestorRefusal("bd-2.1", "bd-1", "blocks")).isNull();
+  }
+
+  @Test
   void aDependencyRefIsATargetOrATypeAndATarget() {
     assertThat(DependencyRef.parse("bd-2")).isEqualTo(new DependencyRef("blocks", "bd-2"));
     assertThat(DependencyRef.parse("related:bd-2")).isEqualTo(new DependencyRef("related", "bd-2"));

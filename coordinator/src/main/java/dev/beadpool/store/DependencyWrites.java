@@ -3,12 +3,10 @@ package dev.beadpool.store;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.BeadEdits;
 import dev.beadpool.bead.Dependency;
-import dev.beadpool.bead.DependencyType;
 import dev.beadpool.bead.Timestamps;
 import dev.beadpool.graph.Edge;
 import dev.beadpool.graph.GraphException;
 import dev.beadpool.graph.ReadyEngine;
-import dev.beadpool.id.BeadIds;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -42,15 +40,9 @@ final class DependencyWrites {
     if (BeadRows.load(c, to) == null) {
       throw new BeadNotFoundException(to);
     }
-    DependencyType kind = DependencyType.of(type);
-    if (kind != DependencyType.PARENT_CHILD && isDescendant(from, to)) {
-      throw new RefusedException(
-          "cannot add dependency: "
-              + from
-              + " is already a child of "
-              + to
-              + "; children wait for their parent through the hierarchy, an explicit"
-              + " dependency would deadlock");
+    String ancestor = BeadEdits.ancestorRefusal(from, to, type);
+    if (ancestor != null) {
+      throw new RefusedException(ancestor);
     }
     ReadyEngine engine = GraphLoader.engine(c);
     try {
@@ -66,15 +58,6 @@ final class DependencyWrites {
       w.history(from, actor, "dependency_added", null, type + " " + to);
     }
     return dep;
-  }
-
-  private static boolean isDescendant(String id, String ancestor) {
-    for (String p = BeadIds.parentOf(id); p != null; p = BeadIds.parentOf(p)) {
-      if (p.equals(ancestor)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** {@code bd dep remove FROM TO}; refused if there is no such edge. */

@@ -23,9 +23,6 @@ public final class RunLedger {
   /** The label of failure beads; such beads are for humans and block the bead that failed. */
   public static final String FAILURE_LABEL = FailureBeads.LABEL;
 
-  /** Output kept in a failure bead's description, in characters from the end. */
-  static final int FAILURE_TAIL_CHARS = FailureBeads.TAIL_CHARS;
-
   /** The label of the beads that record worker sessions, when {@code worker-sessions} is on. */
   public static final String WORKER_SESSION_LABEL = WorkerSessions.LABEL;
 

@@ -3,6 +3,7 @@ package dev.beadpool.agent.bd;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.BeadDetails;
+import dev.beadpool.bead.BeadEdits;
 import dev.beadpool.bead.BeadFormatException;
 import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyType;
@@ -238,14 +239,9 @@ final class BdView implements BeadDetails.Lookup {
     if (from.equals(to)) {
       throw BdException.refused("cannot add dependency: an issue cannot depend on itself: " + from);
     }
-    if (DependencyType.of(type) != DependencyType.PARENT_CHILD && isDescendant(from, to)) {
-      throw BdException.refused(
-          "cannot add dependency: "
-              + from
-              + " is already a child of "
-              + to
-              + "; children wait for their parent through the hierarchy, an explicit dependency"
-              + " would deadlock");
+    String ancestor = BeadEdits.ancestorRefusal(from, to, type);
+    if (ancestor != null) {
+      throw BdException.refused(ancestor);
     }
     ReadyEngine engine = ReadyEngine.ofBeads(beads.values());
     try {
@@ -253,15 +249,6 @@ final class BdView implements BeadDetails.Lookup {
     } catch (GraphException e) {
       throw BdException.refused("cannot add dependency: " + e.getMessage());
     }
-  }
-
-  private static boolean isDescendant(String id, String ancestor) {
-    for (String p = BeadIds.parentOf(id); p != null; p = BeadIds.parentOf(p)) {
-      if (p.equals(ancestor)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The known beads {@code id} waits for through {@code blocks} edges that are not done. */
