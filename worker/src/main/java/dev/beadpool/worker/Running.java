@@ -1,0 +1,25 @@
+package dev.beadpool.worker;
+
+import dev.beadpool.protocol.DispatchMessage;
+import dev.beadpool.protocol.LeaseSecret;
+
+/**
+ * A run whose agent this worker is running now: claimed, heartbeated, and killed and released if
+ * the worker stops before it ends.
+ *
+ * <p>Threads: made and ended by its slot; {@link #process} and {@link #released} are set by other
+ * threads (the agent's start, {@link Worker#close()}) and read by the slot.
+ */
+final class Running {
+  final DispatchMessage dispatch;
+  final String leaseId;
+  final LeaseSecret secret;
+  volatile Process process;
+  volatile boolean released;
+
+  Running(DispatchMessage dispatch, String leaseId, LeaseSecret secret) {
+    this.dispatch = dispatch;
+    this.leaseId = leaseId;
+    this.secret = secret;
+  }
+}
