@@ -41,9 +41,7 @@ public final class BrokerLink implements AutoCloseable {
   private final BrokerSettings broker;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-  private volatile java.util.function.Consumer<String> refused =
-      why -> log.error("the broker refuses what this process needs: {}", why);
-  private volatile boolean refusalSaid;
+  private final BrokerRefusal refusal = new BrokerRefusal();
 
   private Connection current;
   private boolean closed;
@@ -69,35 +67,12 @@ public final class BrokerLink implements AutoCloseable {
    * than stay alive and useless. Called once; the refused work stops.
    */
   public BrokerLink onRefused(java.util.function.Consumer<String> handler) {
-    refused = handler;
+    refusal.handler(handler);
     return this;
   }
 
-  /** Whether {@code t} is the broker refusing a permission (no retry can mend it). */
-  static boolean isRefusal(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof jakarta.jms.JMSSecurityException
-          || c instanceof org.apache.activemq.artemis.api.core.ActiveMQSecurityException) {
-        return true;
-      }
-      if (c instanceof JMSException jms
-          && jms.getLinkedException() != null
-          && jms.getLinkedException() != c
-          && isRefusal(jms.getLinkedException())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private void refuse(Throwable t) {
-    synchronized (this) {
-      if (refusalSaid) {
-        return;
-      }
-      refusalSaid = true;
-    }
-    refused.accept(who + ": the broker " + broker.url() + " refused: " + t.getMessage());
+    refusal.report(who + ": the broker " + broker.url() + " refused: " + t.getMessage());
   }
 
   /** Adds a listener of both events: {@code connected} on each connection, {@code lost} on loss. */
@@ -222,7 +197,7 @@ public final class BrokerLink implements AutoCloseable {
         if (stopping.getAsBoolean()) {
           return;
         }
-        if (isRefusal(t)) {
+        if (BrokerRefusal.isRefusal(t)) {
           refuse(t);
           return;
         }
@@ -307,7 +282,7 @@ public final class BrokerLink implements AutoCloseable {
           current = null;
         }
         closeQuietly(connection);
-        if (isRefusal(e)) {
+        if (BrokerRefusal.isRefusal(e)) {
           refuse(e);
           return;
         }

@@ -1,49 +1,30 @@
 package dev.beadpool.api;
 
+import static dev.beadpool.api.JsonExchange.error;
+import static dev.beadpool.api.JsonExchange.readBody;
+import static dev.beadpool.api.JsonExchange.respond;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.beadpool.bead.Bead;
-import dev.beadpool.bead.BeadFormatException;
 import dev.beadpool.bead.Json;
-import dev.beadpool.bead.Priority;
 import dev.beadpool.dispatch.Coordinator;
-import dev.beadpool.dispatch.PoolEvent;
-import dev.beadpool.dispatch.PoolEvents;
 import dev.beadpool.dispatch.PoolStatus;
-import dev.beadpool.jsonl.JsonlLine;
 import dev.beadpool.owner.OwnerFile;
 import dev.beadpool.owner.StoreLock;
 import dev.beadpool.store.BeadNotFoundException;
-import dev.beadpool.store.BeadUpdate;
-import dev.beadpool.store.ImportResult;
-import dev.beadpool.store.NewBead;
 import dev.beadpool.store.Run;
 import dev.beadpool.store.StoreException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,23 +70,16 @@ public final class CoordinatorApi implements AutoCloseable {
   /** The owner file's name, beside the store. */
   public static final String OWNER_FILE = OwnerFile.NAME;
 
-  /** What an invalid line of an imported file is answered with: its number, not its text. */
-  static final String INVALID_LINE =
-      "invalid line (its reason is not sent over the API; the CLI reads it from the file)";
-
   /** Connections waiting to be accepted. */
   static final int BACKLOG = 64;
-
-  /** How long an idle event-stream thread is kept for the next stream. */
-  static final Duration STREAM_THREAD_KEEP_ALIVE = Duration.ofSeconds(60);
 
   public static final int DEFAULT_PORT = 7411;
 
   /** Event streams open at once, at most; one thread each. */
-  public static final int MAX_STREAMS = 64;
+  public static final int MAX_STREAMS = EventStreams.MAX_STREAMS;
 
   /** How often an idle event stream sends a comment, so proxies keep it and dead clients show. */
-  public static final Duration KEEPALIVE = Duration.ofSeconds(15);
+  public static final Duration KEEPALIVE = EventStreams.KEEPALIVE;
 
   private final Coordinator coordinator;
   private final HttpServer server;
@@ -113,10 +87,9 @@ public final class CoordinatorApi implements AutoCloseable {
   private final StoreLock ownedLock;
   private final ApiLimits limits;
   private final RequestGuard guard;
-  private final ImportFiles importFiles;
+  private final BeadWrites writes;
   private final ExecutorService requests;
-  private final ThreadPoolExecutor streams;
-  private final Set<PoolEvents.Subscription> openStreams = ConcurrentHashMap.newKeySet();
+  private final EventStreams streams;
 
   private CoordinatorApi(
       Coordinator coordinator,
@@ -131,30 +104,16 @@ public final class CoordinatorApi implements AutoCloseable {
     this.ownedLock = ownedLock;
     this.limits = limits;
     this.guard = guard;
-    this.importFiles =
-        new ImportFiles(ImportFiles.projectDirOf(lock.storeFile()), limits.maxImportBytes());
+    this.writes =
+        new BeadWrites(
+            coordinator,
+            new ImportFiles(ImportFiles.projectDirOf(lock.storeFile()), limits.maxImportBytes()));
     // why the port in the names: a thread dump then says which API a thread serves
     int port = server.getAddress().getPort();
     this.requests =
         Executors.newFixedThreadPool(
-            limits.requestThreads(), named("coordinator-api-" + port + "-"));
-    this.streams =
-        new ThreadPoolExecutor(
-            0,
-            MAX_STREAMS,
-            STREAM_THREAD_KEEP_ALIVE.toMillis(),
-            TimeUnit.MILLISECONDS,
-            new SynchronousQueue<>(),
-            named("coordinator-api-" + port + "-stream-"));
-  }
-
-  private static ThreadFactory named(String prefix) {
-    AtomicInteger numbers = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + numbers.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+            limits.requestThreads(), ApiThreads.named("coordinator-api-" + port + "-"));
+    this.streams = new EventStreams(coordinator, "coordinator-api-" + port + "-stream-");
   }
 
   /**
@@ -216,7 +175,7 @@ public final class CoordinatorApi implements AutoCloseable {
     } catch (IOException e) {
       server.stop(0);
       api.requests.shutdownNow();
-      api.streams.shutdownNow();
+      api.streams.close();
       throw e;
     }
     server.start();
@@ -262,36 +221,30 @@ public final class CoordinatorApi implements AutoCloseable {
       return;
     }
     if ("GET /api/events".equals(exchange.getRequestMethod() + " " + path)) {
-      events(exchange);
+      streams.serve(exchange);
       return;
     }
     try {
-      JsonNode body =
-          "POST".equals(exchange.getRequestMethod())
-              ? readBody(exchange, limits.maxBodyBytes())
-              : Json.MAPPER.createObjectNode();
+      RequestBody body =
+          new RequestBody(
+              "POST".equals(exchange.getRequestMethod())
+                  ? readBody(exchange, limits.maxBodyBytes())
+                  : Json.MAPPER.createObjectNode());
       JsonNode answer =
           switch (exchange.getRequestMethod() + " " + path) {
             case "GET /api/status" -> status();
             case "GET /api/ps" -> Json.MAPPER.valueToTree(coordinator.running());
-            case "POST /api/close" ->
-                coordinator
-                    .close(
-                        required(body, "id"),
-                        body.path("reason").asText("Closed"),
-                        body.path("force").asBoolean(false),
-                        actor(body))
-                    .json();
-            case "POST /api/create" -> coordinator.create(newBead(body), actor(body)).json();
-            case "POST /api/update" -> update(body);
-            case "POST /api/dep" -> dep(body);
-            case "POST /api/import" -> importFile(body);
+            case "POST /api/close" -> writes.close(body);
+            case "POST /api/create" -> writes.create(body);
+            case "POST /api/update" -> writes.update(body);
+            case "POST /api/dep" -> writes.dep(body);
+            case "POST /api/import" -> writes.importFile(body);
             default ->
                 throw new ApiError(
                     404, "no such endpoint: " + exchange.getRequestMethod() + " " + path);
           };
       respond(exchange, 200, answer);
-    } catch (ConnectionLost e) {
+    } catch (JsonExchange.ConnectionLost e) {
       // why not an error: a client slower than the request timeout is cut off on purpose
       log.info(
           "API {} from {}: the request body did not arrive ({})",
@@ -325,296 +278,15 @@ public final class CoordinatorApi implements AutoCloseable {
     return node;
   }
 
-  // ---- event streams ---------------------------------------------------------------------------
-
-  /** Hands the exchange to a stream thread of its own; 503 when all are taken. */
-  private void events(HttpExchange exchange) throws IOException {
-    List<String> beadIds = queryValues(exchange.getRequestURI().getRawQuery(), "bead");
-    try {
-      streams.execute(() -> stream(exchange, beadIds));
-    } catch (RejectedExecutionException e) {
-      respond(
-          exchange,
-          503,
-          error("too many event streams (" + MAX_STREAMS + " open); close a watcher and retry"));
-    }
-  }
-
-  /**
-   * One watcher's stream: subscribe first, then the snapshots, so nothing that happens in between
-   * is missed (it may be repeated: the snapshot can already show it). Ends when the client goes
-   * away (a write fails), the API closes, or the watcher falls too far behind.
-   */
-  private void stream(HttpExchange exchange, List<String> beadIds) {
-    PoolEvents.Subscription subscription = coordinator.events().open(Set.copyOf(beadIds));
-    openStreams.add(subscription);
-    try {
-      List<PoolEvent> snapshots = new ArrayList<>();
-      try {
-        for (String id : beadIds) {
-          snapshots.add(coordinator.snapshot(id));
-        }
-      } catch (BeadNotFoundException e) {
-        respond(exchange, 404, error(e.getMessage()));
-        return;
-      }
-      exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-      exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-      exchange.sendResponseHeaders(200, 0);
-      OutputStream out = exchange.getResponseBody();
-      write(out, ": beadpool events" + (beadIds.isEmpty() ? " (all beads)" : "") + "\n\n");
-      for (PoolEvent snapshot : snapshots) {
-        write(out, sse(snapshot));
-      }
-      while (subscription.isOpen()) {
-        PoolEvent event = subscription.next(KEEPALIVE);
-        if (event != null) {
-          write(out, sse(event));
-        } else if (subscription.isOpen()) {
-          write(out, ": keepalive\n\n");
-        }
-      }
-      if (subscription.overflowed()) {
-        log.warn(
-            "event stream for {} cut off: the client fell behind", exchange.getRemoteAddress());
-      }
-    } catch (IOException e) {
-      log.debug("event stream ended: {}", e.toString());
-    } catch (InterruptedException e) {
-      log.debug("event stream interrupted");
-    } catch (RuntimeException e) {
-      log.error("event stream failed", e);
-    } finally {
-      subscription.release();
-      openStreams.remove(subscription);
-      try {
-        exchange.close();
-      } catch (RuntimeException e) {
-        log.debug("closing an event stream: {}", e.toString());
-      }
-      // why: close() may have interrupted this pooled thread after its last wait
-      Thread.interrupted();
-    }
-  }
-
-  /** A server-sent event: its type, then its JSON on one line. */
-  static String sse(PoolEvent event) throws IOException {
-    return "event: " + event.type() + "\ndata: " + Json.MAPPER.writeValueAsString(event) + "\n\n";
-  }
-
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.UTF_8));
-    out.flush();
-  }
-
-  /** The values of {@code key} in a query string, decoded; comma-separated values are split. */
-  static List<String> queryValues(String rawQuery, String key) {
-    List<String> values = new ArrayList<>();
-    if (rawQuery == null || rawQuery.isBlank()) {
-      return values;
-    }
-    for (String pair : rawQuery.split("&")) {
-      int eq = pair.indexOf('=');
-      String name =
-          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      if (name.equals(key) && eq >= 0) {
-        for (String v :
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8).split(",")) {
-          if (!v.isBlank() && !values.contains(v.strip())) {
-            values.add(v.strip());
-          }
-        }
-      }
-    }
-    return values;
-  }
-
-  private JsonNode update(JsonNode body) {
-    Integer priority = body.hasNonNull("priority") ? priority(body) : null;
-    BeadUpdate update =
-        new BeadUpdate(
-            text(body, "status"),
-            text(body, "assignee"),
-            priority,
-            text(body, "title"),
-            text(body, "description"),
-            text(body, "design"),
-            text(body, "acceptance"),
-            text(body, "notes"),
-            text(body, "appendNotes"));
-    Bead bead =
-        coordinator.update(
-            required(body, "id"), update, body.path("claim").asBoolean(false), actor(body));
-    return bead.json();
-  }
-
-  private JsonNode dep(JsonNode body) {
-    String op = required(body, "op");
-    String from = required(body, "from");
-    String to = required(body, "to");
-    String type = body.path("type").asText("blocks");
-    switch (op) {
-      case "add" -> coordinator.addDependency(from, to, type, actor(body));
-      case "remove" -> coordinator.removeDependency(from, to, actor(body));
-      default -> throw new ApiError(400, "op must be add or remove, was " + op);
-    }
-    ObjectNode node = Json.MAPPER.createObjectNode();
-    node.put("depends_on_id", to);
-    node.put("issue_id", from);
-    node.put("status", op.equals("add") ? "added" : "removed");
-    node.put("type", type);
-    return node;
-  }
-
-  /**
-   * Imports a file under the project directory. Its invalid lines are answered by number only: a
-   * line's reason may quote it, and the caller learns nothing of a file it could not read itself
-   * (the CLI, which can, reads the reasons from the file).
-   */
-  private JsonNode importFile(JsonNode body) throws IOException {
-    Path file;
-    try {
-      file = importFiles.check(required(body, "path"));
-    } catch (ImportFiles.Refused e) {
-      throw new ApiError(e.status, e.getMessage());
-    }
-    ImportResult r = coordinator.importFile(file, actor(body));
-    List<JsonlLine.Invalid> numbersOnly =
-        r.invalid().stream()
-            .map(bad -> new JsonlLine.Invalid(bad.lineNumber(), bad.file(), null, INVALID_LINE))
-            .toList();
-    return Json.MAPPER.valueToTree(
-        new ImportResult(
-            r.created(),
-            r.updated(),
-            r.unchanged(),
-            r.stale(),
-            r.skippedLines(),
-            numbersOnly,
-            r.skippedEdges(),
-            r.warnings(),
-            r.cycles(),
-            r.notBeads()));
-  }
-
-  private static NewBead newBead(JsonNode body) {
-    List<String> labels = strings(body.get("labels"));
-    List<String> deps = strings(body.get("deps"));
-    return new NewBead(
-        required(body, "title"),
-        text(body, "description"),
-        text(body, "type"),
-        body.hasNonNull("priority") ? priority(body) : Bead.DEFAULT_PRIORITY,
-        labels,
-        text(body, "parent"),
-        deps,
-        text(body, "id"),
-        text(body, "assignee"));
-  }
-
-  /** {@code priority} by bd's one rule (0..4 or "P0".."P4"); anything else is a 400. */
-  private static int priority(JsonNode body) {
-    try {
-      return Priority.fromJson(body.get("priority"));
-    } catch (BeadFormatException e) {
-      throw new ApiError(400, e.sentence());
-    }
-  }
-
-  private static List<String> strings(JsonNode array) {
-    List<String> values = new ArrayList<>();
-    if (array != null && array.isArray()) {
-      array.forEach(n -> values.add(n.asText()));
-    }
-    return values;
-  }
-
-  private static String text(JsonNode body, String key) {
-    JsonNode value = body.get(key);
-    return value == null || value.isNull() ? null : value.asText();
-  }
-
-  private static String required(JsonNode body, String key) {
-    String value = text(body, key);
-    if (value == null || value.isBlank()) {
-      throw new ApiError(400, "\"" + key + "\" is required");
-    }
-    return value;
-  }
-
-  private static String actor(JsonNode body) {
-    String actor = text(body, "actor");
-    return actor == null || actor.isBlank() ? "unknown" : actor;
-  }
-
-  private static JsonNode readBody(HttpExchange exchange, int maxBytes) {
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length != null
-        && length.strip().matches("\\d{1,18}")
-        && Long.parseLong(length.strip()) > maxBytes) {
-      throw new ApiError(413, "the body is larger than the API's limit of " + maxBytes + " bytes");
-    }
-    byte[] bytes;
-    try (InputStream in = exchange.getRequestBody()) {
-      bytes = in.readNBytes(maxBytes + 1);
-    } catch (IOException e) {
-      throw new ConnectionLost(e);
-    }
-    if (bytes.length > maxBytes) {
-      throw new ApiError(413, "the body is larger than the API's limit of " + maxBytes + " bytes");
-    }
-    JsonNode node = Json.parseOrNull(new String(bytes, StandardCharsets.UTF_8));
-    if (node == null || !node.isObject()) {
-      throw new ApiError(400, "the body must be a JSON object");
-    }
-    return node;
-  }
-
-  /** The client went away, or was cut off for sending too slowly, before its body arrived. */
-  private static final class ConnectionLost extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ConnectionLost(IOException cause) {
-      super(cause.toString(), cause);
-    }
-  }
-
-  private static ObjectNode error(String message) {
-    ObjectNode node = Json.MAPPER.createObjectNode();
-    node.put("error", message);
-    return node;
-  }
-
-  private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
-    byte[] bytes = Json.compact(body).getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
-  /** A request the API refuses, with its HTTP status. */
-  private static final class ApiError extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int status;
-
-    ApiError(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-  }
-
   /**
    * Stops serving and removes the owner file (this API's: it holds the store's lock, so no other
    * coordinator wrote one meanwhile); then releases the lock if it took it. Safe to call twice.
    */
   @Override
   public void close() {
-    openStreams.forEach(PoolEvents.Subscription::close);
+    streams.close();
     server.stop(0);
     requests.shutdownNow();
-    streams.shutdownNow();
     try {
       Files.deleteIfExists(ownerFile);
     } catch (IOException e) {
