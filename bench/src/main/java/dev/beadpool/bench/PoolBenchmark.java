@@ -230,7 +230,10 @@ public final class PoolBenchmark {
                 .id();
       }
       try (Coordinator coordinator =
-              new Coordinator(store, settings(broker).withMaxInFlight(SLOTS), Clock.systemUTC());
+              new Coordinator(
+                  store,
+                  settings(broker).toBuilder().maxInFlight(SLOTS).build(),
+                  Clock.systemUTC());
           Worker worker =
               new Worker(
                   workerSettings(
@@ -266,8 +269,9 @@ public final class PoolBenchmark {
   }
 
   static CoordinatorSettings settings(BrokerSettings broker) {
-    return CoordinatorSettings.defaults(broker)
-        .withBackoff(new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0));
+    return CoordinatorSettings.builder(broker)
+        .backoff(new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0))
+        .build();
   }
 
   static WorkerSettings workerSettings(BrokerSettings broker, Path dir, List<String> command) {

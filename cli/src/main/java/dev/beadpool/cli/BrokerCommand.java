@@ -1,6 +1,7 @@
 package dev.beadpool.cli;
 
 import dev.beadpool.broker.EmbeddedBroker;
+import dev.beadpool.messaging.BrokerSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
 final class BrokerCommand extends BaseCommand {
   @Option(
       names = "--port",
-      defaultValue = "${env:BEADPOOL_BROKER_PORT:-61616}",
+      defaultValue = "${env:BEADPOOL_BROKER_PORT:-" + BrokerSettings.DEFAULT_PORT + "}",
       description = "TCP port (default ${DEFAULT-VALUE}).")
   int port;
 

@@ -41,7 +41,8 @@ final class BrokerOptions {
       names = "--broker-ttl",
       paramLabel = "DURATION",
       converter = Durations.class,
-      defaultValue = "${env:BEADPOOL_BROKER_TTL:-10s}",
+      defaultValue =
+          "${env:BEADPOOL_BROKER_TTL:-" + BrokerSettings.DEFAULT_CONNECTION_TTL_TEXT + "}",
       description =
           "How long the broker keeps a silent connection (env BEADPOOL_BROKER_TTL; default"
               + " ${DEFAULT-VALUE}): a crashed process's consumers hold messages this long, and a"
@@ -52,7 +53,8 @@ final class BrokerOptions {
       names = "--max-message-size",
       paramLabel = "SIZE",
       converter = ByteSizes.class,
-      defaultValue = "${env:BEADPOOL_MAX_MESSAGE_SIZE:-16m}",
+      defaultValue =
+          "${env:BEADPOOL_MAX_MESSAGE_SIZE:-" + BrokerSettings.DEFAULT_MAX_MESSAGE_SIZE_TEXT + "}",
       description =
           "Largest message body read from the broker, e.g. 16m, 512k (env"
               + " BEADPOOL_MAX_MESSAGE_SIZE; default ${DEFAULT-VALUE}); a larger one is"

@@ -32,7 +32,7 @@ final class CoordinatorCommand extends BaseCommand {
 
   @Option(
       names = "--http-port",
-      defaultValue = "${env:BEADPOOL_HTTP_PORT:-7411}",
+      defaultValue = "${env:BEADPOOL_HTTP_PORT:-" + CoordinatorApi.DEFAULT_PORT + "}",
       description = "API port (env BEADPOOL_HTTP_PORT; default ${DEFAULT-VALUE}).")
   int httpPort;
 

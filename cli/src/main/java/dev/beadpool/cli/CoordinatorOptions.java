@@ -3,21 +3,28 @@ package dev.beadpool.cli;
 import dev.beadpool.dispatch.Backoff;
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.messaging.BrokerSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** The coordinator's options: flags, each with an environment variable behind it. */
+/**
+ * The coordinator's options: flags, each with an environment variable behind it. Each default is
+ * the settings' own constant, so a flag not given gives exactly {@link CoordinatorSettings}'s
+ * default.
+ */
 final class CoordinatorOptions {
   @Option(
       names = "--max-in-flight",
-      defaultValue = "${env:BEADPOOL_MAX_IN_FLIGHT:-16}",
+      defaultValue =
+          "${env:BEADPOOL_MAX_IN_FLIGHT:-" + CoordinatorSettings.DEFAULT_MAX_IN_FLIGHT + "}",
       description =
           "Beads dispatched or running at once (env BEADPOOL_MAX_IN_FLIGHT; default ${DEFAULT-VALUE}).")
   int maxInFlight;
 
   @Option(
       names = "--max-attempts",
-      defaultValue = "${env:BEADPOOL_MAX_ATTEMPTS:-3}",
+      defaultValue =
+          "${env:BEADPOOL_MAX_ATTEMPTS:-" + CoordinatorSettings.DEFAULT_MAX_ATTEMPTS + "}",
       description =
           "Failed attempts before a failure bead (env BEADPOOL_MAX_ATTEMPTS; default ${DEFAULT-VALUE}).")
   int maxAttempts;
@@ -25,33 +32,30 @@ final class CoordinatorOptions {
   @Option(
       names = "--lease",
       converter = Durations.class,
-      defaultValue = "${env:BEADPOOL_LEASE:-30s}",
+      defaultValue = "${env:BEADPOOL_LEASE:-" + CoordinatorSettings.DEFAULT_LEASE_TEXT + "}",
       description = "Lease without a heartbeat (env BEADPOOL_LEASE; default ${DEFAULT-VALUE}).")
   Duration lease;
 
   @Option(
       names = "--retry-delay",
       converter = Durations.class,
-      defaultValue = "${env:BEADPOOL_RETRY_DELAY:-5s}",
+      defaultValue = "${env:BEADPOOL_RETRY_DELAY:-" + Backoff.DEFAULT_INITIAL_TEXT + "}",
       description =
-          "First retry delay, doubling up to 5m, with jitter (env BEADPOOL_RETRY_DELAY; default ${DEFAULT-VALUE}).")
+          "First retry delay, doubling up to "
+              + Backoff.DEFAULT_MAX_TEXT
+              + ", with jitter (env BEADPOOL_RETRY_DELAY; default ${DEFAULT-VALUE}).")
   Duration retryDelay;
 
-  CoordinatorSettings settings(BrokerSettings broker, java.nio.file.Path projectDir) {
+  CoordinatorSettings settings(BrokerSettings broker, Path projectDir) {
     try {
-      return new CoordinatorSettings(
-          broker,
-          maxInFlight,
-          maxAttempts,
-          lease,
-          Duration.ofMillis(Math.max(100, Math.min(1000, lease.toMillis() / 10))),
-          new Backoff(
-              retryDelay,
-              2.0,
-              Duration.ofMinutes(5).compareTo(retryDelay) < 0 ? retryDelay : Duration.ofMinutes(5),
-              0.2),
-          CoordinatorSettings.DEFAULT_HUMAN_LABELS,
-          ProjectFiles.agents(projectDir));
+      return CoordinatorSettings.builder(broker)
+          .maxInFlight(maxInFlight)
+          .maxAttempts(maxAttempts)
+          .lease(lease)
+          .leaseCheck(CoordinatorSettings.leaseCheckFor(lease))
+          .backoff(Backoff.DEFAULT.startingAt(retryDelay))
+          .agents(ProjectFiles.agents(projectDir))
+          .build();
     } catch (IllegalArgumentException e) {
       throw new CliUsageException(e.getMessage());
     }

@@ -56,15 +56,13 @@ final class DemoCommand extends BaseCommand {
               work.resolve(".beadpool/broker"),
               0,
               broker ->
-                  new CoordinatorSettings(
-                      broker,
-                      8,
-                      3,
-                      Duration.ofSeconds(10),
-                      Duration.ofMillis(200),
-                      new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(1), 0.2),
-                      CoordinatorSettings.DEFAULT_HUMAN_LABELS,
-                      agents),
+                  CoordinatorSettings.builder(broker)
+                      .maxInFlight(8)
+                      .lease(Duration.ofSeconds(10))
+                      .leaseCheck(Duration.ofMillis(200))
+                      .backoff(new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(1), 0.2))
+                      .agents(agents)
+                      .build(),
               broker ->
                   WorkerSettings.builder(broker, "demo-worker", List.of())
                       .slots(4)

@@ -7,6 +7,7 @@ import dev.beadpool.bead.TerminalText;
 import dev.beadpool.owner.StoreLock;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.ImportResult;
+import dev.beadpool.worker.WorkerSettings;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -26,7 +27,9 @@ final class UpCommand extends BaseCommand {
   @Mixin CoordinatorOptions coordinatorOptions;
   @Mixin WorkerOptions workerOptions;
 
-  @Option(names = "--workers", description = "Agent slots (default: --slots, 2).")
+  @Option(
+      names = "--workers",
+      description = "Agent slots (default: --slots, " + WorkerSettings.DEFAULT_SLOTS + ").")
   Integer workers;
 
   @Option(names = "--import", paramLabel = "FILE", description = "Import a bd export first.")

@@ -29,7 +29,7 @@ final class WorkerOptions {
 
   @Option(
       names = "--slots",
-      defaultValue = "${env:BEADPOOL_SLOTS:-2}",
+      defaultValue = "${env:BEADPOOL_SLOTS:-" + WorkerSettings.DEFAULT_SLOTS + "}",
       description = "Beads run at once (env BEADPOOL_SLOTS; default ${DEFAULT-VALUE}).")
   int slots;
 
@@ -54,7 +54,7 @@ final class WorkerOptions {
   @Option(
       names = "--timeout",
       converter = Durations.class,
-      defaultValue = "${env:BEADPOOL_TIMEOUT:-60m}",
+      defaultValue = "${env:BEADPOOL_TIMEOUT:-" + WorkerSettings.DEFAULT_TIMEOUT_TEXT + "}",
       description =
           "Per bead; the agent's process tree is killed after it (env BEADPOOL_TIMEOUT; default ${DEFAULT-VALUE}).")
   Duration timeout;
@@ -62,14 +62,15 @@ final class WorkerOptions {
   @Option(
       names = "--heartbeat",
       converter = Durations.class,
-      defaultValue = "${env:BEADPOOL_HEARTBEAT:-5s}",
+      defaultValue = "${env:BEADPOOL_HEARTBEAT:-" + WorkerSettings.DEFAULT_HEARTBEAT_TEXT + "}",
       description = "Heartbeat interval (env BEADPOOL_HEARTBEAT; default ${DEFAULT-VALUE}).")
   Duration heartbeat;
 
   @Option(
       names = "--breaker-open-for",
       converter = Durations.class,
-      defaultValue = "${env:BEADPOOL_BREAKER_OPEN_FOR:-30s}",
+      defaultValue =
+          "${env:BEADPOOL_BREAKER_OPEN_FOR:-" + WorkerSettings.DEFAULT_BREAKER_OPEN_FOR_TEXT + "}",
       description =
           "How long a profile's agent circuit stays open, once its backend failed, before one run"
               + " probes it again (env BEADPOOL_BREAKER_OPEN_FOR; default ${DEFAULT-VALUE}).")
@@ -78,7 +79,8 @@ final class WorkerOptions {
   @Option(
       names = "--claim-timeout",
       converter = Durations.class,
-      defaultValue = "${env:BEADPOOL_CLAIM_TIMEOUT:-10s}",
+      defaultValue =
+          "${env:BEADPOOL_CLAIM_TIMEOUT:-" + WorkerSettings.DEFAULT_CLAIM_TIMEOUT_TEXT + "}",
       description =
           "A claim the coordinator has not answered is asked again every tenth of this, and said"
               + " in the log after each whole of it; the bead is held meanwhile (env"
@@ -88,7 +90,8 @@ final class WorkerOptions {
   @Option(
       names = "--grace",
       converter = Durations.class,
-      defaultValue = "${env:BEADPOOL_SHUTDOWN_GRACE:-30s}",
+      defaultValue =
+          "${env:BEADPOOL_SHUTDOWN_GRACE:-" + WorkerSettings.DEFAULT_SHUTDOWN_GRACE_TEXT + "}",
       description =
           "On SIGTERM, how long running agents may finish before they are released (env BEADPOOL_SHUTDOWN_GRACE; default ${DEFAULT-VALUE}).")
   Duration grace;
@@ -103,13 +106,13 @@ final class WorkerOptions {
 
   @Option(
       names = "--workdir",
-      defaultValue = "${env:BEADPOOL_WORKDIR:-.}",
+      defaultValue = "${env:BEADPOOL_WORKDIR:-" + WorkerSettings.DEFAULT_WORK_DIR_TEXT + "}",
       description = "Where agents run (env BEADPOOL_WORKDIR; default the current directory).")
   Path workDir;
 
   @Option(
       names = "--logs",
-      defaultValue = "${env:BEADPOOL_LOG_DIR:-logs/run}",
+      defaultValue = "${env:BEADPOOL_LOG_DIR:-" + WorkerSettings.DEFAULT_LOG_ROOT_TEXT + "}",
       description =
           "Run logs, one folder per run (env BEADPOOL_LOG_DIR; default ${DEFAULT-VALUE}).")
   Path logs;

@@ -1,5 +1,7 @@
 package dev.beadpool.cli;
 
+import static dev.beadpool.cli.JarProcesses.jar;
+import static dev.beadpool.cli.JarProcesses.javaBin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,18 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class BeadpoolJarIT {
   @TempDir Path dir;
 
-  static Path jar() {
-    return Path.of(System.getProperty("beadpool.jar", "target/beadpool.jar"));
-  }
-
   static ProcessBuilder beadpool(String... args) {
     List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command);
-  }
-
-  static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   record Run(int exit, String out, String err) {}

@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
-/** Runs the beadpool command line in-process against a store in a temp directory. */
-final class Cli {
+/**
+ * Runs the beadpool command line in-process against a store in a temp directory. Public: the pool
+ * tests (module pool-tests) run it too.
+ */
+public final class Cli {
   private final Path db;
 
   Cli(Path dir) {
@@ -21,8 +24,8 @@ final class Cli {
     return db;
   }
 
-  record Result(int exit, String out, String err) {
-    JsonNode json() {
+  public record Result(int exit, String out, String err) {
+    public JsonNode json() {
       try {
         return Json.MAPPER.readTree(out);
       } catch (Exception e) {
@@ -47,7 +50,7 @@ final class Cli {
     return raw(all.toArray(String[]::new));
   }
 
-  static Result raw(String... args) {
+  public static Result raw(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = BeadpoolCommand.commandLine();

@@ -50,10 +50,10 @@ class StoreOwnerIT {
     List<String> command =
         new ArrayList<>(
             List.of(
-                BeadpoolJarIT.javaBin(),
+                JarProcesses.javaBin(),
                 "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
                 "-jar",
-                BeadpoolJarIT.jar().toAbsolutePath().toString()));
+                JarProcesses.jar().toAbsolutePath().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -97,11 +97,11 @@ class StoreOwnerIT {
   @Test
   void aSecondCoordinatorIsRefusedNamingTheFirstAndAKilledOnesSuccessorIsNotBlocked()
       throws Exception {
-    int firstPort = ClusterIT.freePort();
+    int firstPort = JarProcesses.freePort();
     Process first = coordinator("first", firstPort);
     awaitOwner(first);
 
-    Process second = coordinator("second", ClusterIT.freePort());
+    Process second = coordinator("second", JarProcesses.freePort());
 
     assertThat(second.waitFor(START.toSeconds(), TimeUnit.SECONDS))
         .as("the second coordinator exits")
@@ -116,7 +116,7 @@ class StoreOwnerIT {
     assertThat(status.exit()).as(status.err()).isZero();
     assertThat(status.out()).contains("coordinator http://127.0.0.1:" + firstPort);
 
-    ClusterIT.crash(first);
+    JarProcesses.crash(first);
     await()
         .atMost(Duration.ofSeconds(1))
         .ignoreExceptions()

@@ -22,13 +22,20 @@ public record BrokerSettings(
     Duration connectionTtl,
     long maxMessageBytes,
     TlsStorePasswords tls) {
-  public static final String DEFAULT_URL = "tcp://localhost:61616";
+  /** The broker's port when none is given: Artemis' own. */
+  public static final int DEFAULT_PORT = 61616;
+
+  public static final String DEFAULT_URL = "tcp://localhost:" + DEFAULT_PORT;
+
+  /** {@link #DEFAULT_MAX_MESSAGE_BYTES} as users write it ({@code --max-message-size}). */
+  public static final String DEFAULT_MAX_MESSAGE_SIZE_TEXT = "16m";
 
   /**
    * The default of {@link #maxMessageBytes}: a dispatch carries a whole bead, a result an agent's
    * output tail and bd operations; far more than either needs, far less than a heap.
    */
-  public static final long DEFAULT_MAX_MESSAGE_BYTES = 16L << 20;
+  public static final long DEFAULT_MAX_MESSAGE_BYTES =
+      dev.beadpool.config.ByteSizes.parse(DEFAULT_MAX_MESSAGE_SIZE_TEXT);
 
   /** The broker password's environment variable: the only place it is read from. */
   public static final String PASSWORD_ENV = "BEADPOOL_BROKER_PASSWORD";
@@ -36,12 +43,16 @@ public record BrokerSettings(
   /** Bytes of sends in flight awaiting the broker's confirmation. */
   static final int CONFIRMATION_WINDOW_BYTES = 1 << 20;
 
+  /** {@link #DEFAULT_CONNECTION_TTL} as users write it ({@code --broker-ttl}). */
+  public static final String DEFAULT_CONNECTION_TTL_TEXT = "10s";
+
   /**
    * The default of {@link #connectionTtl}: the broker must notice a crashed process in seconds, not
    * its default minute (until it does, the dead process's consumers stay registered and messages
    * are routed to them).
    */
-  public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_CONNECTION_TTL =
+      dev.beadpool.config.Durations.parse(DEFAULT_CONNECTION_TTL_TEXT);
 
   public BrokerSettings(String url, String user, String password) {
     this(url, user, password, DEFAULT_CONNECTION_TTL, DEFAULT_MAX_MESSAGE_BYTES);

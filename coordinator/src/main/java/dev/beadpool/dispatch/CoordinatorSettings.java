@@ -1,6 +1,7 @@
 package dev.beadpool.dispatch;
 
 import dev.beadpool.config.AgentConfig;
+import dev.beadpool.config.Durations;
 import dev.beadpool.messaging.BrokerSettings;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,7 +30,11 @@ public record CoordinatorSettings(
 
   public static final int DEFAULT_MAX_IN_FLIGHT = 16;
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
-  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+  /** {@link #DEFAULT_LEASE} as users write it ({@code --lease}). */
+  public static final String DEFAULT_LEASE_TEXT = "30s";
+
+  public static final Duration DEFAULT_LEASE = Durations.parse(DEFAULT_LEASE_TEXT);
   public static final Duration DEFAULT_LEASE_CHECK = Duration.ofSeconds(1);
   public static final Set<String> DEFAULT_HUMAN_LABELS = Set.of("approval", "failure");
 
@@ -51,40 +56,95 @@ public record CoordinatorSettings(
     }
   }
 
+  /** Settings with every default: {@link #builder(BrokerSettings)} with nothing changed. */
   public static CoordinatorSettings defaults(BrokerSettings broker) {
-    return new CoordinatorSettings(
-        broker,
-        DEFAULT_MAX_IN_FLIGHT,
-        DEFAULT_MAX_ATTEMPTS,
-        DEFAULT_LEASE,
-        DEFAULT_LEASE_CHECK,
-        Backoff.DEFAULT,
-        DEFAULT_HUMAN_LABELS,
-        AgentConfig.NONE);
+    return builder(broker).build();
   }
 
-  public CoordinatorSettings withLease(Duration newLease, Duration newCheck) {
-    return new CoordinatorSettings(
-        broker, maxInFlight, maxAttempts, newLease, newCheck, backoff, humanLabels, agents);
+  /** A builder that starts from the defaults; change what differs with its setters. */
+  public static Builder builder(BrokerSettings broker) {
+    return new Builder(broker);
   }
 
-  public CoordinatorSettings withBackoff(Backoff newBackoff) {
-    return new CoordinatorSettings(
-        broker, maxInFlight, maxAttempts, lease, leaseCheck, newBackoff, humanLabels, agents);
+  /** A builder that starts from these settings. */
+  public Builder toBuilder() {
+    return new Builder(broker)
+        .maxInFlight(maxInFlight)
+        .maxAttempts(maxAttempts)
+        .lease(lease)
+        .leaseCheck(leaseCheck)
+        .backoff(backoff)
+        .humanLabels(humanLabels)
+        .agents(agents);
   }
 
-  public CoordinatorSettings withMaxInFlight(int n) {
-    return new CoordinatorSettings(
-        broker, n, maxAttempts, lease, leaseCheck, backoff, humanLabels, agents);
+  /**
+   * How often expired leases are looked for under {@code lease}: a tenth of it, at least 100 ms and
+   * at most {@link #DEFAULT_LEASE_CHECK}, so an expired lease is found well within its own length.
+   */
+  public static Duration leaseCheckFor(Duration lease) {
+    return Duration.ofMillis(
+        Math.max(100, Math.min(DEFAULT_LEASE_CHECK.toMillis(), lease.toMillis() / 10)));
   }
 
-  public CoordinatorSettings withAgents(AgentConfig config) {
-    return new CoordinatorSettings(
-        broker, maxInFlight, maxAttempts, lease, leaseCheck, backoff, humanLabels, config);
-  }
+  /**
+   * Builds {@link CoordinatorSettings}, one setter per component; what is not set keeps its
+   * default. {@link #build()} goes through the record's constructor, which validates, so settings
+   * that are built are valid.
+   */
+  public static final class Builder {
+    private final BrokerSettings broker;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration lease = DEFAULT_LEASE;
+    private Duration leaseCheck = DEFAULT_LEASE_CHECK;
+    private Backoff backoff = Backoff.DEFAULT;
+    private Set<String> humanLabels = DEFAULT_HUMAN_LABELS;
+    private AgentConfig agents = AgentConfig.NONE;
 
-  public CoordinatorSettings withMaxAttempts(int n) {
-    return new CoordinatorSettings(
-        broker, maxInFlight, n, lease, leaseCheck, backoff, humanLabels, agents);
+    private Builder(BrokerSettings broker) {
+      this.broker = Objects.requireNonNull(broker, "broker");
+    }
+
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder lease(Duration lease) {
+      this.lease = lease;
+      return this;
+    }
+
+    /** How often expired leases are looked for; see {@link CoordinatorSettings#leaseCheckFor}. */
+    public Builder leaseCheck(Duration leaseCheck) {
+      this.leaseCheck = leaseCheck;
+      return this;
+    }
+
+    public Builder backoff(Backoff backoff) {
+      this.backoff = backoff;
+      return this;
+    }
+
+    public Builder humanLabels(Set<String> humanLabels) {
+      this.humanLabels = humanLabels;
+      return this;
+    }
+
+    public Builder agents(AgentConfig agents) {
+      this.agents = agents;
+      return this;
+    }
+
+    public CoordinatorSettings build() {
+      return new CoordinatorSettings(
+          broker, maxInFlight, maxAttempts, lease, leaseCheck, backoff, humanLabels, agents);
+    }
   }
 }

@@ -102,7 +102,7 @@ class CoordinatorEventsTest extends CoordinatorOverBroker {
 
   @Test
   void aBeadThatFailsItsLastAttemptEndsWithAFailureBeadAndItsSnapshotSaysFailed() throws Exception {
-    settings = settings.withMaxAttempts(1);
+    settings = settings.toBuilder().maxAttempts(1).build();
     Bead a = bead("flaky");
     startCoordinator();
     DispatchMessage d = w1.take(WAIT);

@@ -34,9 +34,11 @@ abstract class CoordinatorOverBroker {
     broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
     store = BeadStore.open(dir.resolve("beads.db"), Clock.systemUTC());
     settings =
-        CoordinatorSettings.defaults(BrokerSettings.anonymous(broker.url()))
-            .withLease(Duration.ofSeconds(2), Duration.ofMillis(100))
-            .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0));
+        CoordinatorSettings.builder(BrokerSettings.anonymous(broker.url()))
+            .lease(Duration.ofSeconds(2))
+            .leaseCheck(Duration.ofMillis(100))
+            .backoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0))
+            .build();
   }
 
   /** A worker scripted over JMS on the test's broker, closed after the test. */

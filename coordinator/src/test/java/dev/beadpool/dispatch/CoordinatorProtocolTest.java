@@ -270,7 +270,11 @@ class CoordinatorProtocolTest extends CoordinatorOverBroker {
   @Test
   void aRestartedCoordinatorRepublishesNothingTwiceAndKeepsRunningLeases() throws Exception {
     // why longer: the holder's heartbeats must outrun the lease across the test's own waits
-    settings = settings.withLease(Duration.ofSeconds(3), Duration.ofMillis(100));
+    settings =
+        settings.toBuilder()
+            .lease(Duration.ofSeconds(3))
+            .leaseCheck(Duration.ofMillis(100))
+            .build();
     Bead a = bead("a");
     Bead b = bead("b");
     startCoordinator();

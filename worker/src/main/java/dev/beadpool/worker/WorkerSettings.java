@@ -2,6 +2,7 @@ package dev.beadpool.worker;
 
 import dev.beadpool.config.AgentConfig;
 import dev.beadpool.config.AgentProfile;
+import dev.beadpool.config.Durations;
 import dev.beadpool.messaging.BrokerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,12 +38,25 @@ public record WorkerSettings(
     List<String> profiles) {
 
   public static final int DEFAULT_SLOTS = 2;
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(60);
-  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
-  public static final Duration DEFAULT_BREAKER_OPEN_FOR = Duration.ofSeconds(30);
-  public static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofSeconds(10);
-  public static final Path DEFAULT_LOG_ROOT = Path.of("logs", "run");
+
+  // why text: each default is written once, as users write it; the flags show it and read it
+  public static final String DEFAULT_TIMEOUT_TEXT = "60m";
+  public static final String DEFAULT_HEARTBEAT_TEXT = "5s";
+  public static final String DEFAULT_SHUTDOWN_GRACE_TEXT = "30s";
+  public static final String DEFAULT_BREAKER_OPEN_FOR_TEXT = "30s";
+  public static final String DEFAULT_CLAIM_TIMEOUT_TEXT = "10s";
+  public static final String DEFAULT_WORK_DIR_TEXT = ".";
+  public static final String DEFAULT_LOG_ROOT_TEXT = "logs/run";
+
+  public static final Duration DEFAULT_TIMEOUT = Durations.parse(DEFAULT_TIMEOUT_TEXT);
+  public static final Duration DEFAULT_HEARTBEAT = Durations.parse(DEFAULT_HEARTBEAT_TEXT);
+  public static final Duration DEFAULT_SHUTDOWN_GRACE =
+      Durations.parse(DEFAULT_SHUTDOWN_GRACE_TEXT);
+  public static final Duration DEFAULT_BREAKER_OPEN_FOR =
+      Durations.parse(DEFAULT_BREAKER_OPEN_FOR_TEXT);
+  public static final Duration DEFAULT_CLAIM_TIMEOUT = Durations.parse(DEFAULT_CLAIM_TIMEOUT_TEXT);
+  public static final Path DEFAULT_WORK_DIR = Path.of(DEFAULT_WORK_DIR_TEXT);
+  public static final Path DEFAULT_LOG_ROOT = Path.of(DEFAULT_LOG_ROOT_TEXT);
 
   public WorkerSettings {
     Objects.requireNonNull(broker, "broker");
@@ -138,7 +152,7 @@ public record WorkerSettings(
     private Duration timeout = DEFAULT_TIMEOUT;
     private Duration heartbeat = DEFAULT_HEARTBEAT;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
-    private Path workDir = Path.of("");
+    private Path workDir = DEFAULT_WORK_DIR;
     private Path logRoot = DEFAULT_LOG_ROOT;
     private Set<Integer> infraExitCodes = Set.of();
     private Duration breakerOpenFor = DEFAULT_BREAKER_OPEN_FOR;

@@ -59,9 +59,11 @@ class PoolTest extends PoolFixture {
     coordinator =
         new Coordinator(
             store,
-            CoordinatorSettings.defaults(brokerSettings)
-                .withLease(Duration.ofSeconds(3), Duration.ofMillis(100))
-                .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0)),
+            CoordinatorSettings.builder(brokerSettings)
+                .lease(Duration.ofSeconds(3))
+                .leaseCheck(Duration.ofMillis(100))
+                .backoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0))
+                .build(),
             Clock.systemUTC());
     coordinator.start();
   }

@@ -121,7 +121,7 @@ class WorkerPresenceTest extends AgentPoolHarness {
     for (int i = 0; i < 3; i++) {
       tasks.add(bead("task " + i, null));
     }
-    startPool(coordinatorSettings(3).withMaxInFlight(2), "default");
+    startPool(coordinatorSettings(3).toBuilder().maxInFlight(2).build(), "default");
 
     tasks.forEach(t -> awaitClosed(t.id()));
     assertThat(coordinator.status().stalled())
@@ -149,7 +149,11 @@ class WorkerPresenceTest extends AgentPoolHarness {
     configure(TWO_PROFILES.formatted(agent, agent));
     // a lease far longer than the wait below: only the worker's own word can remove it in time
     startPool(
-        coordinatorSettings(3).withLease(Duration.ofMinutes(5), Duration.ofMillis(100)), "default");
+        coordinatorSettings(3).toBuilder()
+            .lease(Duration.ofMinutes(5))
+            .leaseCheck(Duration.ofMillis(100))
+            .build(),
+        "default");
     Worker second = startWorker("w-2", "planner");
     await()
         .atMost(WAIT)

@@ -1,9 +1,11 @@
-package dev.beadpool.cli;
+package dev.beadpool.pool;
 
+import static dev.beadpool.cli.JarProcesses.freePort;
+import static dev.beadpool.cli.JarProcesses.jar;
+import static dev.beadpool.cli.JarProcesses.javaBin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,10 +59,9 @@ abstract class ClusterProcesses {
     // why: processes killed here leave their temp files (the worker's bd script) behind; in the
     // test's folder they go with it
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
-    List<String> command =
-        new ArrayList<>(List.of(BeadpoolJarIT.javaBin(), "-Djava.io.tmpdir=" + tmp));
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Djava.io.tmpdir=" + tmp));
     command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", BeadpoolJarIT.jar().toAbsolutePath().toString()));
+    command.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
     command.addAll(List.of(args));
     Process p =
         new ProcessBuilder(command)
@@ -130,19 +131,6 @@ abstract class ClusterProcesses {
         Integer.toString(port),
         "--data",
         dir.resolve("broker").toString());
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** Kills a process and everything it started, as when its machine goes away. */
-  static void crash(Process p) throws InterruptedException {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
-    p.waitFor();
   }
 
   List<String[]> ledger() throws IOException {

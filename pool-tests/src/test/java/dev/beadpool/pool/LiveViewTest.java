@@ -92,7 +92,7 @@ class LiveViewTest {
     BrokerSettings settings = BrokerSettings.anonymous(broker.url());
     coordinator =
         new Coordinator(
-            store, CoordinatorSettings.defaults(settings).withMaxAttempts(1), Clock.systemUTC());
+            store, CoordinatorSettings.builder(settings).maxAttempts(1).build(), Clock.systemUTC());
     coordinator.start();
     Path agent = dir.resolve("agent.sh");
     Files.writeString(agent, AGENT);

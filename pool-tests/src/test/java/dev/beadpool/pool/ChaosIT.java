@@ -1,9 +1,12 @@
-package dev.beadpool.cli;
+package dev.beadpool.pool;
 
+import static dev.beadpool.cli.JarProcesses.crash;
+import static dev.beadpool.cli.JarProcesses.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.cli.Cli;
 import dev.beadpool.messaging.BrokerSettings;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.Properties;

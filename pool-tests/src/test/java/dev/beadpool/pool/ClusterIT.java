@@ -1,9 +1,11 @@
-package dev.beadpool.cli;
+package dev.beadpool.pool;
 
+import static dev.beadpool.cli.JarProcesses.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.cli.Cli;
 import dev.beadpool.store.BeadFilter;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.HistoryEntry;

@@ -58,11 +58,13 @@ abstract class AgentPoolHarness extends PoolFixture {
 
   /** The pool tests' coordinator: a 5 s lease, quick retries, the profiles of beadpool.yaml. */
   CoordinatorSettings coordinatorSettings(int maxAttempts) {
-    return CoordinatorSettings.defaults(brokerSettings)
-        .withMaxAttempts(maxAttempts)
-        .withLease(Duration.ofSeconds(5), Duration.ofMillis(100))
-        .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(100), 0))
-        .withAgents(agents);
+    return CoordinatorSettings.builder(brokerSettings)
+        .maxAttempts(maxAttempts)
+        .lease(Duration.ofSeconds(5))
+        .leaseCheck(Duration.ofMillis(100))
+        .backoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(100), 0))
+        .agents(agents)
+        .build();
   }
 
   /** Starts the coordinator, then worker w-1 serving {@code profiles} (none: all). */

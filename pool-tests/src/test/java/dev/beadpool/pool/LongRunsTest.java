@@ -34,7 +34,10 @@ class LongRunsTest extends AgentPoolHarness {
       beads.add(bead("long " + i, null));
     }
     CoordinatorSettings settings =
-        coordinatorSettings(3).withLease(LONGEST_SETTING, Duration.ofMillis(100));
+        coordinatorSettings(3).toBuilder()
+            .lease(LONGEST_SETTING)
+            .leaseCheck(Duration.ofMillis(100))
+            .build();
     coordinator = new Coordinator(store, settings, Clock.systemUTC());
     coordinator.start();
     Worker worker =

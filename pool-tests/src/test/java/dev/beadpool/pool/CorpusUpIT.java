@@ -1,4 +1,4 @@
-package dev.beadpool.cli;
+package dev.beadpool.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

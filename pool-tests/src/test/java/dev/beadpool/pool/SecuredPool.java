@@ -103,10 +103,12 @@ final class SecuredPool implements AutoCloseable {
     coordinator =
         new Coordinator(
             store,
-            CoordinatorSettings.defaults(coordinatorBroker)
-                .withLease(Duration.ofSeconds(5), Duration.ofMillis(100))
-                .withBackoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(100), 0))
-                .withAgents(agents),
+            CoordinatorSettings.builder(coordinatorBroker)
+                .lease(Duration.ofSeconds(5))
+                .leaseCheck(Duration.ofMillis(100))
+                .backoff(new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(100), 0))
+                .agents(agents)
+                .build(),
             Clock.systemUTC());
     coordinator.start();
     worker =
