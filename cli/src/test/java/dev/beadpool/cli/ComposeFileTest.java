@@ -314,6 +314,27 @@ class ComposeFileTest {
     assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).contains(".env");
   }
 
+  @Test
+  void theClaudeWorkerImageGetsItsKeyFromTheEnvironmentNeverInALayer() throws Exception {
+    Path claude = ROOT.resolve("docker/agents/claude");
+    JsonNode worker =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(claude.resolve("docker-compose.claude.yml").toFile())
+            .get("services")
+            .get("worker");
+    assertThat(worker.get("environment").get("ANTHROPIC_API_KEY").asText())
+        .isEqualTo("${ANTHROPIC_API_KEY:?set ANTHROPIC_API_KEY (or put it in .env)}");
+    assertThat(worker.get("build").get("args").has("ANTHROPIC_API_KEY")).isFalse();
+    assertThat(worker.get("build").get("context").asText()).isEqualTo("docker/agents/claude");
+    String dockerfile = Files.readString(claude.resolve("Dockerfile"));
+    assertThat(dockerfile)
+        .contains("FROM ${BEADPOOL_IMAGE}")
+        .contains("npm install -g")
+        .contains("@anthropic-ai/claude-code")
+        .doesNotContain("ANTHROPIC_API_KEY=");
+    assertThat(dockerfile).containsPattern("(?m)^USER beadpool$");
+  }
+
   /** {@code ${NAME:-default}} replaced by its default. */
   static String withDefaults(String text) {
     return text.replaceAll("\\$\\{[A-Z0-9_]+:-([^}]*)}", "$1");
