@@ -26,6 +26,8 @@ if [ "${1:-}" = worker ] && [ -n "${BEADPOOL_WORKSPACE_FROM:-}" ]; then
   source_repo=$BEADPOOL_WORKSPACE_FROM
   workspace=/workspaces/${HOSTNAME:-$(cat /proc/sys/kernel/hostname)}
   if ! [ -e "$workspace" ]; then
+    # why: a start that died half-way (restart: unless-stopped runs this again) left a partial copy
+    rm -rf "$workspace.tmp"
     if git -C "$source_repo" rev-parse --git-dir >/dev/null 2>&1; then
       git clone --quiet "$source_repo" "$workspace.tmp"
       cat > "$workspace.tmp/.git/hooks/post-commit" <<'HOOK'
