@@ -1,6 +1,7 @@
 package dev.beadpool.cli;
 
 import dev.beadpool.api.ApiLimits;
+import dev.beadpool.api.ApiToken;
 import dev.beadpool.api.CoordinatorApi;
 import dev.beadpool.bead.TerminalText;
 import dev.beadpool.dispatch.Coordinator;
@@ -36,8 +37,25 @@ final class CoordinatorCommand extends BaseCommand {
       description = "API port (env BEADPOOL_HTTP_PORT; default ${DEFAULT-VALUE}).")
   int httpPort;
 
+  /**
+   * The token {@code $BEADPOOL_API_TOKEN} gives (a cluster whose CLI users know it in advance),
+   * else a new one; either way it is written to the owner file.
+   */
+  static ApiToken apiToken() {
+    String given = System.getenv(CoordinatorClient.TOKEN_ENV);
+    if (given == null || given.isBlank()) {
+      return ApiToken.generate();
+    }
+    try {
+      return ApiToken.of(given.strip());
+    } catch (IllegalArgumentException e) {
+      throw new CliUsageException(CoordinatorClient.TOKEN_ENV + ": " + e.getMessage());
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
+    ApiToken token = apiToken();
     try (Services services = new Services()) {
       // why first: a second coordinator on a store must change nothing, not even its files
       StoreLock lock = services.add(StoreLocks.acquire(store.path()));
@@ -51,7 +69,8 @@ final class CoordinatorCommand extends BaseCommand {
       coordinator.onRefused(services::fail);
       coordinator.start();
       services.add(
-          CoordinatorApi.start(coordinator, lock, httpHost, httpPort, ApiLimits.ofDefaults()));
+          CoordinatorApi.start(
+              coordinator, lock, httpHost, httpPort, ApiLimits.ofDefaults(), token));
       err()
           .println(
               "coordinator running on "

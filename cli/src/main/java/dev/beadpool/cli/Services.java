@@ -16,6 +16,9 @@ final class Services implements AutoCloseable {
 
   Services() {
     Runtime.getRuntime().addShutdownHook(hook);
+    // why: SIGTERM is how `docker stop` and systemd ask for a clean stop; the hook above still does
+    // the stopping, but the process then exits 0, not the JVM's 143 (which reads as a crash)
+    sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(ExitCodes.OK));
   }
 
   <T extends AutoCloseable> T add(T service) {

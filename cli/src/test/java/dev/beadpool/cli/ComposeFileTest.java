@@ -35,7 +35,11 @@ class ComposeFileTest {
           BrokerOptions.TRUST_STORE_PASSWORD_ENV,
           BrokerOptions.KEY_STORE_PASSWORD_ENV,
           WorkerOptions.AGENT_ENV,
-          ProjectFiles.CONFIG_ENV);
+          ProjectFiles.CONFIG_ENV,
+          CoordinatorClient.TOKEN_ENV);
+
+  /** The beadpool image's entrypoint and healthcheck, which read a few variables themselves. */
+  static final Path IMAGE_SCRIPTS = Path.of("..", "docker", "beadpool");
 
   static final Path ROOT = Path.of("..");
 
@@ -79,10 +83,25 @@ class ComposeFileTest {
       String command = services.get(service).get("command").get(0).asText();
       Set<String> read = new HashSet<>(envRead(commandClass(command)));
       read.addAll(DIRECT_READS);
+      read.addAll(imageScriptReads());
       Set<String> given = new HashSet<>();
       services.get(service).get("environment").fieldNames().forEachRemaining(given::add);
       assertThat(read).as("variables `beadpool %s` reads", command).containsAll(given);
     }
+  }
+
+  /** Every $NAME and ${NAME...} of the beadpool image's scripts, bar the shell's own. */
+  static Set<String> imageScriptReads() throws Exception {
+    Set<String> names = new HashSet<>();
+    for (String script : List.of("entrypoint.sh", "healthcheck.sh")) {
+      Matcher m =
+          Pattern.compile("\\$\\{?(BEADPOOL_[A-Z0-9_]+)")
+              .matcher(Files.readString(IMAGE_SCRIPTS.resolve(script)));
+      while (m.find()) {
+        names.add(m.group(1));
+      }
+    }
+    return names;
   }
 
   static String brokerEntrypoint() throws Exception {
@@ -152,7 +171,10 @@ class ComposeFileTest {
   void portsMatchTheConfigurationDefaults() throws Exception {
     JsonNode services = compose().get("services");
     int brokerPort = URI.create(BrokerSettings.DEFAULT_URL).getPort();
-    List<String> ports = toList(services.get("broker").get("ports"));
+    List<String> ports =
+        toList(services.get("broker").get("ports")).stream()
+            .map(ComposeFileTest::withDefaults)
+            .toList();
     assertThat(ports).contains(brokerPort + ":" + brokerPort, "8161:8161");
     for (String service : List.of("coordinator", "worker")) {
       String url = services.get(service).get("environment").get("BEADPOOL_BROKER_URL").asText();
@@ -174,6 +196,148 @@ class ComposeFileTest {
           .as("the Dockerfile copies module %s", module.group(1))
           .contains("COPY " + module.group(1) + " " + module.group(1));
     }
+  }
+
+  @Test
+  void everyServiceHasAHealthcheckARestartPolicyAndBoundedLogs() throws Exception {
+    JsonNode services = compose().get("services");
+    for (String service : List.of("broker", "coordinator", "worker")) {
+      JsonNode s = services.get(service);
+      assertThat(toList(s.get("healthcheck").get("test")))
+          .as("%s's healthcheck", service)
+          .first()
+          .isEqualTo("CMD");
+      assertThat(s.get("healthcheck").get("interval").asText()).isNotBlank();
+      assertThat(s.get("healthcheck").get("retries").asInt()).isPositive();
+      assertThat(s.get("restart").asText()).as(service).isEqualTo("unless-stopped");
+      JsonNode logging = s.get("logging");
+      assertThat(logging.get("driver").asText()).as(service).isEqualTo("json-file");
+      assertThat(logging.get("options").get("max-size").asText()).matches("\\d+m");
+      assertThat(logging.get("options").get("max-file").asInt()).isBetween(1, 5);
+    }
+    assertThat(toList(services.get("coordinator").get("healthcheck").get("test")))
+        .endsWith("/opt/beadpool/healthcheck.sh", "coordinator");
+    assertThat(toList(services.get("worker").get("healthcheck").get("test")))
+        .endsWith("/opt/beadpool/healthcheck.sh", "worker");
+  }
+
+  @Test
+  void theCoordinatorAndTheWorkersWaitForHealthyServicesTheyNeed() throws Exception {
+    JsonNode services = compose().get("services");
+    assertThat(
+            services.get("coordinator").get("depends_on").get("broker").get("condition").asText())
+        .isEqualTo("service_healthy");
+    for (String needed : List.of("broker", "coordinator")) {
+      assertThat(services.get("worker").get("depends_on").get(needed).get("condition").asText())
+          .as("worker waits for %s", needed)
+          .isEqualTo("service_healthy");
+    }
+  }
+
+  @Test
+  void theApiIsPublishedOnTheHostsLoopbackOnlyOnItsOwnPortAndNeedsAToken() throws Exception {
+    JsonNode coordinator = compose().get("services").get("coordinator");
+    JsonNode env = coordinator.get("environment");
+    assertThat(env.get("BEADPOOL_HTTP_HOST").asText()).isEqualTo("0.0.0.0");
+    String port = env.get("BEADPOOL_HTTP_PORT").asText();
+    assertThat(withDefaults(port))
+        .isEqualTo(Integer.toString(dev.beadpool.api.CoordinatorApi.DEFAULT_PORT));
+    // why the same port on both sides: the API refuses a Host header naming another port
+    assertThat(toList(coordinator.get("ports"))).containsExactly("127.0.0.1:" + port + ":" + port);
+    assertThat(env.get(CoordinatorClient.TOKEN_ENV).asText()).startsWith("${").contains(":?");
+  }
+
+  @Test
+  void oneImageIsBuiltOnceAndRunsAsTheRepositorysOwner() throws Exception {
+    JsonNode services = compose().get("services");
+    JsonNode coordinator = services.get("coordinator");
+    JsonNode worker = services.get("worker");
+    assertThat(coordinator.get("build").asText()).isEqualTo(".");
+    assertThat(worker.has("build")).as("the workers run the coordinator's image").isFalse();
+    assertThat(worker.get("image").asText()).isEqualTo(coordinator.get("image").asText());
+    for (JsonNode s : List.of(coordinator, worker)) {
+      assertThat(s.get("user").asText()).isEqualTo("${BEADPOOL_UID:-1000}:${BEADPOOL_GID:-1000}");
+    }
+    String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+    assertThat(dockerfile)
+        .contains("safe.directory /repo")
+        .contains("COPY docker/beadpool/ /opt/beadpool/")
+        .contains("ENTRYPOINT [\"/bin/sh\", \"/opt/beadpool/entrypoint.sh\"]");
+  }
+
+  @Test
+  void noTwoWorkersShareAWorkingTree() throws Exception {
+    JsonNode worker = compose().get("services").get("worker").get("environment");
+    assertThat(worker.has("BEADPOOL_WORKDIR"))
+        .as("a working tree shared by every worker")
+        .isFalse();
+    assertThat(worker.get("BEADPOOL_WORKSPACE_FROM").asText()).isEqualTo("/repo");
+    assertThat(Files.readString(IMAGE_SCRIPTS.resolve("entrypoint.sh")))
+        .contains("workspace=/workspaces/${HOSTNAME")
+        .contains("git clone --quiet \"$source_repo\"")
+        .contains("BEADPOOL_WORKDIR=$workspace");
+    assertThat(withDefaults(worker.get("BEADPOOL_SLOTS").asText())).isEqualTo("1");
+  }
+
+  @Test
+  void withoutARepositoryNamedNoConfigurationFileIsNamedThatMayNotExist() throws Exception {
+    JsonNode services = compose().get("services");
+    for (String service : List.of("coordinator", "worker")) {
+      // empty: beadpool.yaml beside the store (the coordinator) or in /repo (a worker), if there
+      assertThat(services.get(service).get("environment").get("BEADPOOL_CONFIG").asText())
+          .isEqualTo("${BEADPOOL_CONFIG:-}");
+    }
+  }
+
+  @Test
+  void theEnvExampleGivesEveryRequiredVariableAndEnvFilesStayOutOfGitAndImages() throws Exception {
+    String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
+    Set<String> required = new HashSet<>();
+    Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+):\\?").matcher(compose);
+    while (m.find()) {
+      required.add(m.group(1));
+    }
+    assertThat(required)
+        .contains(
+            "BEADPOOL_BROKER_ADMIN_PASSWORD",
+            "BEADPOOL_COORDINATOR_PASSWORD",
+            "BEADPOOL_WORKER_PASSWORD",
+            CoordinatorClient.TOKEN_ENV);
+    String example = Files.readString(ROOT.resolve(".env.example"));
+    for (String name : required) {
+      assertThat(example).as(".env.example names " + name).containsPattern("(?m)^" + name + "=");
+    }
+    for (String name : List.of("BEADPOOL_REPO", "BEADPOOL_UID", "BEADPOOL_GID")) {
+      assertThat(example).containsPattern("(?m)^" + name + "=");
+    }
+    assertThat(Files.readAllLines(ROOT.resolve(".gitignore"))).contains(".env");
+    assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).contains(".env");
+  }
+
+  @Test
+  void theClaudeWorkerImageGetsItsKeyFromTheEnvironmentNeverInALayer() throws Exception {
+    Path claude = ROOT.resolve("docker/agents/claude");
+    JsonNode worker =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(claude.resolve("docker-compose.claude.yml").toFile())
+            .get("services")
+            .get("worker");
+    assertThat(worker.get("environment").get("ANTHROPIC_API_KEY").asText())
+        .isEqualTo("${ANTHROPIC_API_KEY:?set ANTHROPIC_API_KEY (or put it in .env)}");
+    assertThat(worker.get("build").get("args").has("ANTHROPIC_API_KEY")).isFalse();
+    assertThat(worker.get("build").get("context").asText()).isEqualTo("docker/agents/claude");
+    String dockerfile = Files.readString(claude.resolve("Dockerfile"));
+    assertThat(dockerfile)
+        .contains("FROM ${BEADPOOL_IMAGE}")
+        .contains("npm install -g")
+        .contains("@anthropic-ai/claude-code")
+        .doesNotContain("ANTHROPIC_API_KEY=");
+    assertThat(dockerfile).containsPattern("(?m)^USER beadpool$");
+  }
+
+  /** {@code ${NAME:-default}} replaced by its default. */
+  static String withDefaults(String text) {
+    return text.replaceAll("\\$\\{[A-Z0-9_]+:-([^}]*)}", "$1");
   }
 
   static List<String> toList(JsonNode array) {

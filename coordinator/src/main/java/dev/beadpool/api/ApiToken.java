@@ -23,6 +23,30 @@ public final class ApiToken {
     this.value = value;
   }
 
+  /** The shortest token {@link #of} takes: a hex-encoded 128 bits. */
+  public static final int MIN_GIVEN_LENGTH = 32;
+
+  /**
+   * A token the operator chose (a Compose cluster's, so the CLI on the host knows it in advance).
+   *
+   * @throws IllegalArgumentException if it is shorter than {@link #MIN_GIVEN_LENGTH} or holds
+   *     whitespace or control characters (the message never quotes it)
+   */
+  public static ApiToken of(String value) {
+    if (value == null || value.length() < MIN_GIVEN_LENGTH) {
+      throw new IllegalArgumentException(
+          "the API token must be at least "
+              + MIN_GIVEN_LENGTH
+              + " characters (make one with `openssl rand -hex 32`), was "
+              + (value == null ? 0 : value.length()));
+    }
+    if (!value.chars().allMatch(c -> c > ' ' && c < 127)) {
+      throw new IllegalArgumentException(
+          "the API token may hold only printable ASCII characters, no spaces");
+    }
+    return new ApiToken(value);
+  }
+
   /** A new unguessable token. */
   public static ApiToken generate() {
     byte[] bytes = new byte[BYTES];

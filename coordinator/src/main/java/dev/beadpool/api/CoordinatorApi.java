@@ -128,7 +128,8 @@ public final class CoordinatorApi implements AutoCloseable {
       throws IOException {
     StoreLock lock = StoreLock.acquire(storeFile);
     try {
-      return start(coordinator, lock, lock, host, port, ApiLimits.ofDefaults());
+      return start(
+          coordinator, lock, lock, host, port, ApiLimits.ofDefaults(), ApiToken.generate());
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
@@ -145,7 +146,19 @@ public final class CoordinatorApi implements AutoCloseable {
   public static CoordinatorApi start(
       Coordinator coordinator, StoreLock lock, String host, int port, ApiLimits limits)
       throws IOException {
-    return start(coordinator, lock, null, host, port, limits);
+    return start(coordinator, lock, null, host, port, limits, ApiToken.generate());
+  }
+
+  /** As {@link #start(Coordinator, StoreLock, String, int, ApiLimits)}, with a given token. */
+  public static CoordinatorApi start(
+      Coordinator coordinator,
+      StoreLock lock,
+      String host,
+      int port,
+      ApiLimits limits,
+      ApiToken token)
+      throws IOException {
+    return start(coordinator, lock, null, host, port, limits, token);
   }
 
   private static CoordinatorApi start(
@@ -154,13 +167,13 @@ public final class CoordinatorApi implements AutoCloseable {
       StoreLock ownedLock,
       String host,
       int port,
-      ApiLimits limits)
+      ApiLimits limits,
+      ApiToken token)
       throws IOException {
     // why: the JDK reads its timeouts when the first server is created, never after
     ServerTimeouts.apply(limits);
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
     int bound = server.getAddress().getPort();
-    ApiToken token = ApiToken.generate();
     CoordinatorApi api =
         new CoordinatorApi(
             coordinator, server, lock, ownedLock, limits, new RequestGuard(token, host, bound));
