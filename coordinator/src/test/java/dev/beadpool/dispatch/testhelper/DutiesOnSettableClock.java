@@ -49,9 +49,11 @@ public abstract class DutiesOnSettableClock {
   void wireDuties() {
     store = BeadStore.open(dir.resolve("beads.db"), clock);
     CoordinatorSettings settings =
-        CoordinatorSettings.defaults(BrokerSettings.anonymous("tcp://localhost:1"))
-            .withLease(LEASE, LEASE_CHECK)
-            .withBackoff(new Backoff(BACKOFF, 2.0, Duration.ofMinutes(5), 0));
+        CoordinatorSettings.builder(BrokerSettings.anonymous("tcp://localhost:1"))
+            .lease(LEASE)
+            .leaseCheck(LEASE_CHECK)
+            .backoff(new Backoff(BACKOFF, 2.0, Duration.ofMinutes(5), 0))
+            .build();
     duties = Duties.wire(store, settings, clock);
   }
 

@@ -1,10 +1,11 @@
-package dev.beadpool.cli;
+package dev.beadpool.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beadpool.cli.JarProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -290,8 +291,8 @@ class ComposeSmokeIT {
       gid = "4242";
       assertThat(run(STEP, List.of("chown", "-R", "4242:4242", dir.toString())).exit()).isZero();
     }
-    apiPort = ClusterProcesses.freePort();
-    brokerPort = ClusterProcesses.freePort();
+    apiPort = JarProcesses.freePort();
+    brokerPort = JarProcesses.freePort();
     env.put("COMPOSE_PROJECT_NAME", project);
     env.put("BEADPOOL_BROKER_ADMIN_PASSWORD", secret());
     env.put("BEADPOOL_COORDINATOR_PASSWORD", secret());
@@ -299,7 +300,7 @@ class ComposeSmokeIT {
     env.put("BEADPOOL_API_TOKEN", secret());
     env.put("BEADPOOL_HTTP_PORT", Integer.toString(apiPort));
     env.put("BEADPOOL_HOST_BROKER_PORT", Integer.toString(brokerPort));
-    env.put("BEADPOOL_HOST_CONSOLE_PORT", Integer.toString(ClusterProcesses.freePort()));
+    env.put("BEADPOOL_HOST_CONSOLE_PORT", Integer.toString(JarProcesses.freePort()));
     env.put("BEADPOOL_REPO", repo.toString());
     env.put("BEADPOOL_UID", uid);
     env.put("BEADPOOL_GID", gid);
@@ -493,7 +494,7 @@ class ComposeSmokeIT {
     List<String> command =
         new ArrayList<>(
             List.of(
-                BeadpoolJarIT.javaBin(), "-jar", BeadpoolJarIT.jar().toAbsolutePath().toString()));
+                JarProcesses.javaBin(), "-jar", JarProcesses.jar().toAbsolutePath().toString()));
     command.addAll(List.of(args));
     Map<String, String> variables = new HashMap<>();
     if (withToken) {
@@ -567,11 +568,7 @@ class ComposeSmokeIT {
     command.addAll(
         List.of(
             "-f",
-            ComposeFileTest.ROOT
-                .resolve("docker-compose.yml")
-                .toAbsolutePath()
-                .normalize()
-                .toString(),
+            Path.of("..").resolve("docker-compose.yml").toAbsolutePath().normalize().toString(),
             "-p",
             project));
     command.addAll(List.of(args));

@@ -1,5 +1,6 @@
-package dev.beadpool.cli;
+package dev.beadpool.pool;
 
+import static dev.beadpool.cli.JarProcesses.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
