@@ -13,6 +13,7 @@ COPY worker worker
 COPY broker broker
 COPY cli cli
 COPY bench bench
+COPY pool-tests pool-tests
 RUN ./mvnw -B -q -DskipTests -Dspotless.skip=true -pl cli -am package
 
 FROM eclipse-temurin:17-jre
