@@ -16,7 +16,7 @@ import java.util.function.BiFunction;
  * replies or acknowledges anything, so a crash of any process loses nothing.
  *
  * <p>This class is the ledger's front; the duties are its parts': {@link RunClaims} (claims),
- * {@link ResultApplier} (what a result means), {@link RunOutcomes} (retry, release, close, failure
+ * {@link ResultJudge} (what a result means), {@link RunOutcomes} (retry, release, close, failure
  * bead), {@link FailureBeads}, {@link WorkerSessions}, {@link Budgets}, {@link RunRows}.
  */
 public final class RunLedger {
@@ -30,7 +30,7 @@ public final class RunLedger {
   private final Clock clock;
   private final RunOutcomes outcomes;
   private final RunClaims claims;
-  private final ResultApplier results;
+  private final ResultJudge results;
 
   public RunLedger(BeadStore store) {
     this(store, false, Set.of("approval", FAILURE_LABEL));
@@ -49,7 +49,7 @@ public final class RunLedger {
     this.outcomes = new RunOutcomes(clock, runEnd, new FailureBeads(clock, creation));
     this.claims = new RunClaims(clock, runEnd);
     this.results =
-        new ResultApplier(clock, store.operations(), new HumanGates(humanLabels), outcomes);
+        new ResultJudge(clock, store.operations(), new HumanGates(humanLabels), outcomes);
   }
 
   /**

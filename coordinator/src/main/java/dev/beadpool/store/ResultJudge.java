@@ -19,13 +19,13 @@ import java.util.List;
  * change nothing but the history; otherwise the exit, the profile's completion mode and the agent's
  * bd operations (applied all or none) choose one of {@link RunOutcomes}, or a handoff or a block.
  */
-final class ResultApplier {
+final class ResultJudge {
   private final Clock clock;
   private final AgentOperations operations;
   private final HumanGates humanGates;
   private final RunOutcomes outcomes;
 
-  ResultApplier(
+  ResultJudge(
       Clock clock, AgentOperations operations, HumanGates humanGates, RunOutcomes outcomes) {
     this.clock = clock;
     this.operations = operations;
