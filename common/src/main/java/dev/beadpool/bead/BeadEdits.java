@@ -79,13 +79,13 @@ public final class BeadEdits {
     textIfGiven(editor, "description", changes.description());
     textIfGiven(editor, "design", changes.design());
     textIfGiven(editor, "acceptance_criteria", changes.acceptanceCriteria());
+    String refusal = notesRefusal(changes.notes(), changes.appendNotes());
+    if (refusal != null) {
+      throw new IllegalArgumentException(refusal);
+    }
     textIfGiven(editor, "notes", changes.notes());
     if (changes.appendNotes() != null) {
-      String notes =
-          changes.appendTo() == FieldChanges.AppendTo.NOTES_SET && changes.notes() != null
-              ? changes.notes()
-              : before.text("notes");
-      editor.text("notes", appendLine(notes, changes.appendNotes()));
+      editor.text("notes", appendLine(before.text("notes"), changes.appendNotes()));
     }
     if (changes.changesLabels()) {
       editor.labels(relabel(before.labels(), changes.addLabels(), changes.removeLabels()));
@@ -136,6 +136,18 @@ public final class BeadEdits {
    * on its own parent or an ancestor of it, other than by {@code parent-child}, since it already
    * waits for them through the hierarchy. Null if the ids allow the edge.
    */
+  /**
+   * bd's rule for {@code update}: the notes are replaced ({@code --notes}) or appended to ({@code
+   * --append-notes}), never both at once (bd: "cannot specify both --notes and --append-notes").
+   *
+   * @return why the two are refused together, or null when they are not both given
+   */
+  public static String notesRefusal(String notes, String appendNotes) {
+    return notes != null && appendNotes != null
+        ? "cannot specify both --notes and --append-notes: replace the notes or append to them, not both"
+        : null;
+  }
+
   public static String ancestorRefusal(String from, String to, String type) {
     if (DependencyType.of(type) == DependencyType.PARENT_CHILD) {
       return null;

@@ -8,19 +8,6 @@ import java.util.List;
  * it has (the worker's {@code bd} has no assignee, the coordinator's update no labels).
  */
 public interface FieldChanges {
-  /**
-   * Where {@code appendNotes} goes when {@code notes} replaces the notes in the same update. The
-   * coordinator has always appended to the notes as they were, the worker's {@code bd} to the notes
-   * the update sets; the two differ only when both are given (the coordinator refuses an agent's
-   * update that gives both), and issue 11 keeps both as they were.
-   */
-  enum AppendTo {
-    /** To the notes the bead had before the update; the update's {@code notes} are lost. */
-    NOTES_BEFORE,
-    /** To the update's {@code notes} when given, else to the notes the bead had. */
-    NOTES_SET
-  }
-
   default String status() {
     return null;
   }
@@ -53,13 +40,9 @@ public interface FieldChanges {
     return null;
   }
 
-  /** A line to append to the notes. */
+  /** A line to append to the notes; bd refuses it together with {@link #notes()}. */
   default String appendNotes() {
     return null;
-  }
-
-  default AppendTo appendTo() {
-    return AppendTo.NOTES_SET;
   }
 
   /** Labels to add, new ones at the end, before {@link #removeLabels} are removed. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import dev.beadpool.bead.FieldChanges.AppendTo;
 import dev.beadpool.testhelper.Beads;
 import java.time.Instant;
 import java.util.List;
@@ -24,14 +23,13 @@ class BeadEditsTest {
   }
 
   /** A status and notes to change, the rest left as it is. */
-  record Changes(String status, String notes, String appendNotes, AppendTo appendTo)
-      implements FieldChanges {
+  record Changes(String status, String notes, String appendNotes) implements FieldChanges {
     static Changes status(String status) {
-      return new Changes(status, null, null, AppendTo.NOTES_SET);
+      return new Changes(status, null, null);
     }
 
-    static Changes notes(String notes, String appendNotes, AppendTo appendTo) {
-      return new Changes(null, notes, appendNotes, appendTo);
+    static Changes notes(String notes, String appendNotes) {
+      return new Changes(null, notes, appendNotes);
     }
   }
 
@@ -204,7 +202,7 @@ class BeadEditsTest {
 
   @Test
   void appendedNotesGoOnALineOfTheirOwn() throws BeadFormatException {
-    FieldChanges append = Changes.notes(null, "second", AppendTo.NOTES_SET);
+    FieldChanges append = Changes.notes(null, "second");
 
     assertThat(update(bead(""), append).text("notes")).isEqualTo("second");
     assertThat(update(bead(",\"notes\":\"first\""), append).text("notes"))
@@ -212,18 +210,16 @@ class BeadEditsTest {
   }
 
   @Test
-  void notesAndAppendedNotesTogetherAppendToTheChosenNotes() throws BeadFormatException {
+  void notesAndAppendedNotesTogetherAreRefusedAsBdRefusesThem() {
     Bead before = bead(",\"notes\":\"old\"");
 
-    assertThat(update(before, Changes.notes("new", "more", AppendTo.NOTES_SET)).text("notes"))
-        .isEqualTo("new\nmore");
-    assertThat(update(before, Changes.notes("new", "more", AppendTo.NOTES_BEFORE)).text("notes"))
-        .isEqualTo("old\nmore");
-  }
-
-  @Test
-  void appendedNotesGoAfterTheNotesTheUpdateSetsUnlessTheChangesSayOtherwise() {
-    assertThat(new FieldChanges() {}.appendTo()).isEqualTo(AppendTo.NOTES_SET);
+    assertThat(BeadEdits.notesRefusal("new", "more"))
+        .startsWith("cannot specify both --notes and --append-notes");
+    assertThat(BeadEdits.notesRefusal("new", null)).isNull();
+    assertThat(BeadEdits.notesRefusal(null, "more")).isNull();
+    assertThatThrownBy(() -> update(before, Changes.notes("new", "more")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot specify both --notes and --append-notes");
   }
 
   @Test

@@ -37,10 +37,4 @@ public record BeadUpdate(
         notes,
         appendNotes);
   }
-
-  /** The coordinator's rule: appended notes go after the notes the bead had. */
-  @Override
-  public AppendTo appendTo() {
-    return AppendTo.NOTES_BEFORE;
-  }
 }

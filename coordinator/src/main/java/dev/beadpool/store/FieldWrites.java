@@ -30,6 +30,10 @@ final class FieldWrites {
   /** Applies the changes of {@code bd update} by bd's rules ({@link BeadEdits#update}). */
   Bead update(Connection c, String id, BeadUpdate update, String actor) throws SQLException {
     Bead before = BeadRows.require(c, id);
+    String refusal = BeadEdits.notesRefusal(update.notes(), update.appendNotes());
+    if (refusal != null) {
+      throw new RefusedException(id + ": " + refusal);
+    }
     Instant now = clock.instant();
     Bead after;
     try {

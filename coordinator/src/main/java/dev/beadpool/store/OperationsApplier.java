@@ -1,6 +1,7 @@
 package dev.beadpool.store;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.bead.BeadEdits;
 import dev.beadpool.bead.BeadFormatException;
 import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyRef;
@@ -265,8 +266,9 @@ final class OperationsApplier {
 
   private void update(BdOperation op) throws SQLException {
     String id = required(op.id(), "id");
-    if (op.notes() != null && op.appendNotes() != null) {
-      throw new RefusedException("notes and appendNotes together: replace or append, not both");
+    String notesRefusal = BeadEdits.notesRefusal(op.notes(), op.appendNotes());
+    if (notesRefusal != null) {
+      throw new RefusedException(notesRefusal);
     }
     if (op.priority() != null) {
       checkPriority(op.priority());

@@ -193,6 +193,23 @@ class BeadStoreOperationsTest extends StoreOnFixedClock {
   }
 
   @Test
+  void notesAndAppendedNotesTogetherAreRefusedAndChangeNothing() {
+    Bead bead = create("a");
+    store.update(
+        bead.id(), new BeadUpdate(null, null, null, null, null, null, null, "first", null), "x");
+
+    assertThatThrownBy(
+            () ->
+                store.update(
+                    bead.id(),
+                    new BeadUpdate(null, null, null, null, null, null, null, "new", "more"),
+                    "x"))
+        .isInstanceOf(RefusedException.class)
+        .hasMessageContaining("cannot specify both --notes and --append-notes");
+    assertThat(store.get(bead.id()).text("notes")).isEqualTo("first");
+  }
+
+  @Test
   void unknownIdsAreNotFound() {
     assertThatThrownBy(() -> store.close("proj-nope", null, false, "x"))
         .isInstanceOf(BeadNotFoundException.class);

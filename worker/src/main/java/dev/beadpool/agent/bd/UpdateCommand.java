@@ -4,6 +4,7 @@ import static dev.beadpool.agent.bd.BdArgs.flag;
 import static dev.beadpool.agent.bd.BdArgs.value;
 
 import dev.beadpool.bead.BdOutput;
+import dev.beadpool.bead.BeadEdits;
 import dev.beadpool.protocol.BdOperation;
 import java.io.IOException;
 import java.util.List;
@@ -58,6 +59,10 @@ final class UpdateCommand implements BdCommand {
             || args.value("appendNotes") != null
             || !addLabels.isEmpty()
             || !removeLabels.isEmpty();
+    String notesRefusal = BeadEdits.notesRefusal(args.value("notes"), args.value("appendNotes"));
+    if (notesRefusal != null) {
+      throw BdException.usage(notesRefusal);
+    }
     if (!fields && !claim) {
       throw BdException.usage("nothing to update: give a field such as --status or --notes");
     }

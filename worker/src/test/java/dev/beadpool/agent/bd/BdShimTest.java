@@ -350,6 +350,16 @@ class BdShimTest {
   }
 
   @Test
+  void updateRefusesNotesAndAppendedNotesTogetherAsBdDoes() {
+    var result = bd.bd("update", "bd-a1b2", "--notes", "new", "--append-notes", "more");
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("cannot specify both --notes and --append-notes");
+    assertThat(bd.ops()).isEmpty();
+    assertThat(bd.show("bd-a1b2").path("notes").asText()).isEqualTo("first");
+  }
+
+  @Test
   void updateChangesFieldsLabelsStatusAndPriority() {
     var result =
         bd.bd(
