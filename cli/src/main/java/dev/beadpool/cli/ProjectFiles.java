@@ -22,7 +22,8 @@ final class ProjectFiles {
       if (named != null && !named.isBlank()) {
         Path file = Path.of(named);
         if (!java.nio.file.Files.isRegularFile(file)) {
-          // why not an error: the Compose file names /repo/beadpool.yaml for every repository
+          // why not an error: a pool run with --agent-command alone needs no profiles (a warning,
+          // so a mistyped name shows in the log)
           org.slf4j.LoggerFactory.getLogger(ProjectFiles.class)
               .warn("{} names {}, which does not exist: no agent profiles", CONFIG_ENV, file);
         }
