@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: requests are answered on {@link ApiLimits#requestThreads()} threads, and a client
  * that does not send its whole request within {@link ApiLimits#requestTimeout()} is disconnected,
  * so slow or idle clients cannot hold them all; each event stream has a thread of its own (at most
- * {@link #MAX_STREAMS}), so watchers never hold up the other endpoints.
+ * {@link EventStreams#MAX_STREAMS}), so watchers never hold up the other endpoints.
  */
 public final class CoordinatorApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorApi.class);
@@ -74,12 +73,6 @@ public final class CoordinatorApi implements AutoCloseable {
   static final int BACKLOG = 64;
 
   public static final int DEFAULT_PORT = 7411;
-
-  /** Event streams open at once, at most; one thread each. */
-  public static final int MAX_STREAMS = EventStreams.MAX_STREAMS;
-
-  /** How often an idle event stream sends a comment, so proxies keep it and dead clients show. */
-  public static final Duration KEEPALIVE = EventStreams.KEEPALIVE;
 
   private final Coordinator coordinator;
   private final HttpServer server;
