@@ -44,6 +44,7 @@ import java.util.regex.PatternSyntaxException;
  * @param worktrees where {@code workspace: worktree} profiles put their git worktrees (relative to
  *     the repository)
  * @param workerSessions record each run as a closed {@code worker-session} bead too
+ * @param repository the code flow's git remote ({@link RepositoryConfig}), or null for none
  */
 public record AgentConfig(
     Map<String, AgentProfile> profiles,
@@ -51,14 +52,16 @@ public record AgentConfig(
     String defaultProfile,
     List<Path> workspaceRoots,
     String worktrees,
-    boolean workerSessions) {
+    boolean workerSessions,
+    RepositoryConfig repository) {
 
   public static final String DEFAULT_PROFILE = "default";
   public static final String DEFAULT_WORKTREES = ".beadpool/worktrees";
 
   /** No profiles configured: everything goes to {@code default}. */
   public static final AgentConfig NONE =
-      new AgentConfig(Map.of(), List.of(), DEFAULT_PROFILE, List.of(), DEFAULT_WORKTREES, false);
+      new AgentConfig(
+          Map.of(), List.of(), DEFAULT_PROFILE, List.of(), DEFAULT_WORKTREES, false, null);
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -80,6 +83,12 @@ public record AgentConfig(
     defaultProfile = defaultProfile == null ? DEFAULT_PROFILE : defaultProfile;
     workspaceRoots = List.copyOf(workspaceRoots);
     worktrees = worktrees == null ? DEFAULT_WORKTREES : worktrees;
+  }
+
+  /** This configuration with {@code repo} as its code flow (null: none). */
+  public AgentConfig withRepository(RepositoryConfig repo) {
+    return new AgentConfig(
+        profiles, routing, defaultProfile, workspaceRoots, worktrees, workerSessions, repo);
   }
 
   /** The profile named, if configured. */
@@ -138,7 +147,7 @@ public record AgentConfig(
                 old.escalation(),
                 old.prompt()));
     return new AgentConfig(
-        changed, routing, defaultProfile, workspaceRoots, worktrees, workerSessions);
+        changed, routing, defaultProfile, workspaceRoots, worktrees, workerSessions, repository);
   }
 
   /** Whether any profile has a max-in-flight of its own. */
@@ -265,7 +274,8 @@ public record AgentConfig(
         defaultProfile,
         roots,
         workspace.path("worktrees").asText(DEFAULT_WORKTREES),
-        root.path("worker-sessions").asBoolean(false));
+        root.path("worker-sessions").asBoolean(false),
+        RepositoryConfig.parse(root, file, projectDir));
   }
 
   private static AgentProfile profile(

@@ -42,7 +42,8 @@ public record PromptTemplate(String text, String via) {
           "task_packet",
           "attempt",
           "turn",
-          "profile");
+          "profile",
+          "feedback");
 
   /** The prompt of a profile that names none: enough for an agent taught to use bd. */
   public static final String DEFAULT_TEXT =
@@ -56,6 +57,9 @@ public record PromptTemplate(String text, String via) {
 
       Handoff notes from the previous agent (empty on a first turn):
       {{handoff_notes}}
+
+      Why your previous attempt's work was sent back (empty on a first attempt):
+      {{feedback}}
 
       Read the bead with `bd show {{id}}`. When done, close it with `bd close {{id}} --reason "..."`.
       If you run out of context, write handoff notes with `bd update {{id}} --append-notes "..."`

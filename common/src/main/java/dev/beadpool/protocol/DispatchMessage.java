@@ -9,6 +9,11 @@ import java.util.Objects;
  *
  * @param run unique over all beads and attempts of one store
  * @param attempt 1-based attempt within the bead's current budget
+ * @param base with a {@code repository}: the integration branch's commit the bead's branch starts
+ *     from (it holds the integrated work of every bead this one depends on); else null
+ * @param feedback why the previous attempt's work was sent back (a merge conflict with its files
+ *     and hunks, a failed {@code verify}'s output, a reviewer's reason), for the agent's prompt;
+ *     else null
  */
 public record DispatchMessage(
     int v,
@@ -18,7 +23,9 @@ public record DispatchMessage(
     ObjectNode bead,
     String profile,
     int turn,
-    ObjectNode context) {
+    ObjectNode context,
+    String base,
+    String feedback) {
   /** The profile of beads no routing rule matches. */
   public static final String DEFAULT_PROFILE = "default";
 
@@ -34,7 +41,7 @@ public record DispatchMessage(
   }
 
   public static DispatchMessage of(String beadId, long run, int attempt, ObjectNode bead) {
-    return new DispatchMessage(Wire.VERSION, beadId, run, attempt, bead, null, 1, null);
+    return new DispatchMessage(Wire.VERSION, beadId, run, attempt, bead, null, 1, null, null, null);
   }
 
   /**
@@ -53,7 +60,15 @@ public record DispatchMessage(
       String profile,
       int turn,
       ObjectNode context) {
-    return new DispatchMessage(Wire.VERSION, beadId, run, attempt, bead, profile, turn, context);
+    return new DispatchMessage(
+        Wire.VERSION, beadId, run, attempt, bead, profile, turn, context, null, null);
+  }
+
+  /**
+   * This run starting from {@code commit}, with {@code text} for the agent (either may be null).
+   */
+  public DispatchMessage withCode(String commit, String text) {
+    return new DispatchMessage(v, beadId, run, attempt, bead, profile, turn, context, commit, text);
   }
 
   public String title() {

@@ -11,6 +11,10 @@ import java.util.Objects;
  * @param logPath where the worker wrote the run's full output
  * @param leaseSecret the secret whose proof the claim carried ({@link LeaseSecret}): a result
  *     without it is rejected as forged
+ * @param usage what the run spent, as its agent reported it, or null
+ * @param limit set when the run hit its provider's usage limit (the outcome is then {@link
+ *     Outcome#RELEASED}), else null
+ * @param pushed the bead's branch as the worker pushed it to the repository's remote, or null
  */
 public record RunResult(
     int v,
@@ -27,7 +31,10 @@ public record RunResult(
     List<BdOperation> operations,
     String completion,
     Boolean permanent,
-    String leaseSecret) {
+    String leaseSecret,
+    Usage usage,
+    UsageLimit limit,
+    PushedBranch pushed) {
 
   /** Completion mode: exit 0 closes the bead (plain scripts). */
   public static final String COMPLETION_EXIT_CODE = "exit-code";
@@ -44,7 +51,22 @@ public record RunResult(
 
   /** This result carrying the agent's {@code bd} operations and the profile's completion mode. */
   public RunResult with(List<BdOperation> ops, String completionMode) {
-    return copy(ops, completionMode, permanent, leaseSecret);
+    return copy(ops, completionMode, permanent, leaseSecret, usage, limit, pushed);
+  }
+
+  /** This result with the usage its agent reported. */
+  public RunResult withUsage(Usage spent) {
+    return copy(operations, completion, permanent, leaseSecret, spent, limit, pushed);
+  }
+
+  /** This result as one stopped by the provider's usage limit. */
+  public RunResult withLimit(UsageLimit hit) {
+    return copy(operations, completion, permanent, leaseSecret, usage, hit, pushed);
+  }
+
+  /** This result with the bead's branch as pushed. */
+  public RunResult withPushed(PushedBranch branch) {
+    return copy(operations, completion, permanent, leaseSecret, usage, limit, branch);
   }
 
   /**
@@ -52,17 +74,23 @@ public record RunResult(
    * may not use, say): the coordinator files the failure bead at once.
    */
   public RunResult asPermanent() {
-    return copy(operations, completion, true, leaseSecret);
+    return copy(operations, completion, true, leaseSecret, usage, limit, pushed);
   }
 
   /** This result signed with the secret of its claim. */
   public RunResult signed(LeaseSecret secret) {
-    return copy(operations, completion, permanent, secret.value());
+    return copy(operations, completion, permanent, secret.value(), usage, limit, pushed);
   }
 
   /** This result with what a worker adds to it after the run; the rest as it is. */
   private RunResult copy(
-      List<BdOperation> ops, String completionMode, Boolean permanence, String secret) {
+      List<BdOperation> ops,
+      String completionMode,
+      Boolean permanence,
+      String secret,
+      Usage spent,
+      UsageLimit hit,
+      PushedBranch branch) {
     return new RunResult(
         v,
         beadId,
@@ -78,7 +106,10 @@ public record RunResult(
         ops,
         completionMode,
         permanence,
-        secret);
+        secret,
+        spent,
+        hit,
+        branch);
   }
 
   /** Whether retrying cannot help. */
@@ -109,6 +140,9 @@ public record RunResult(
         null,
         null,
         null,
+        null,
+        null,
+        null,
         null);
   }
 
@@ -136,6 +170,9 @@ public record RunResult(
         null,
         null,
         null,
+        null,
+        null,
+        null,
         null);
   }
 
@@ -150,6 +187,9 @@ public record RunResult(
         Outcome.RELEASED,
         null,
         why,
+        null,
+        null,
+        null,
         null,
         null,
         null,
