@@ -38,6 +38,7 @@ public record CostReport(By by, List<Line> lines, Spend total) {
           "cannot group costs by '" + text + "': use bead, epic, profile or day");
     }
 
+    @com.fasterxml.jackson.annotation.JsonValue
     @Override
     public String toString() {
       return name().toLowerCase(Locale.ROOT);
