@@ -42,6 +42,7 @@ import picocli.CommandLine.Command;
       CoordinatorCommand.class,
       StatusCommand.class,
       RunsCommand.class,
+      CostsCommand.class,
       WatchCommand.class,
       WaitCommand.class,
       PsCommand.class,

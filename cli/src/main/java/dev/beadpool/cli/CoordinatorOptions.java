@@ -55,6 +55,8 @@ final class CoordinatorOptions {
           .leaseCheck(CoordinatorSettings.leaseCheckFor(lease))
           .backoff(Backoff.DEFAULT.startingAt(retryDelay))
           .agents(ProjectFiles.agents(projectDir))
+          .budgets(ProjectFiles.budgets(projectDir))
+          .configFile(ProjectFiles.configFile(projectDir))
           .build();
     } catch (IllegalArgumentException e) {
       throw new CliUsageException(e.getMessage());

@@ -1,6 +1,7 @@
 package dev.beadpool.cli;
 
 import dev.beadpool.config.AgentConfig;
+import dev.beadpool.config.BudgetConfig;
 import dev.beadpool.config.ProjectConfig;
 import java.nio.file.Path;
 
@@ -10,6 +11,26 @@ final class ProjectFiles {
 
   /** Names the configuration file when it is not beside the store (a container, a cluster). */
   static final String CONFIG_ENV = "BEADPOOL_CONFIG";
+
+  /**
+   * The configuration file the pool reads: the one {@code BEADPOOL_CONFIG} names, else {@code
+   * beadpool.yaml} in the project directory (which may not exist).
+   */
+  static Path configFile(Path projectDir) {
+    String named = System.getenv(CONFIG_ENV);
+    return named != null && !named.isBlank()
+        ? Path.of(named)
+        : projectDir.resolve(ProjectConfig.FILE_NAME);
+  }
+
+  /** The budgets of {@link #configFile}; the coordinator watches the file for changes to them. */
+  static BudgetConfig budgets(Path projectDir) {
+    try {
+      return BudgetConfig.loadFile(configFile(projectDir));
+    } catch (ProjectConfig.ConfigException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
 
   /**
    * The agents of the file {@code BEADPOOL_CONFIG} names, else of {@code beadpool.yaml} in the

@@ -2,6 +2,7 @@ package dev.beadpool.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.beadpool.bead.Json;
+import dev.beadpool.config.BudgetConfig;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.Run;
 import dev.beadpool.store.RunLedger;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Parameters;
     name = "runs",
     description = {
       "Every run of a bead: attempt, turn (handoffs), profile, worker, state (succeeded, handoff,",
-      "blocked, failed, expired, released, ...), start, end, exit code, error, log location.",
+      "blocked, failed, expired, released, ...), start, end, exit code, tokens and cost as its",
+      "agent reported them, error, log location.",
       "Example: beadpool runs bd-a3f8"
     })
 final class RunsCommand extends BaseCommand {
@@ -49,6 +51,8 @@ final class RunsCommand extends BaseCommand {
               "STARTED",
               "ENDED",
               "EXIT",
+              "TOKENS",
+              "COST",
               "ERROR / LOG");
       for (Run r : runs) {
         table.row(
@@ -61,6 +65,8 @@ final class RunsCommand extends BaseCommand {
             r.startedAt(),
             r.endedAt(),
             r.exitCode(),
+            r.usage().isEmpty() ? null : r.usage().tokens(),
+            r.usage().costUsd() == null ? null : BudgetConfig.dollars(r.usage().costUsd()),
             r.error() != null ? r.error() : r.logPath());
       }
       table.print(out());

@@ -1,9 +1,11 @@
 package dev.beadpool.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.BeadDetails;
 import dev.beadpool.bead.Json;
+import dev.beadpool.config.BudgetConfig;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -38,6 +40,7 @@ final class ShowCommand extends BaseCommand {
           details.add(BeadDetails.details(beads, bead.get()));
         } else {
           BeadDetails.print(out(), beads, bead.get());
+          printSpend(bead.get());
         }
       }
       if (json) {
@@ -47,5 +50,20 @@ final class ShowCommand extends BaseCommand {
     out().flush();
     err().flush();
     return missing > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+
+  /** The bead's total spend, kept in its metadata by the coordinator with each result. */
+  private void printSpend(Bead bead) {
+    JsonNode usage = bead.metadata().path("usage");
+    if (!usage.isObject()) {
+      return;
+    }
+    JsonNode cost = usage.path("cost_usd");
+    out()
+        .printf(
+            "%nSpent: %s, %d input and %d output tokens (beadpool costs for more)%n",
+            BudgetConfig.dollars(cost.isNumber() ? cost.decimalValue() : null),
+            usage.path("input_tokens").asLong(),
+            usage.path("output_tokens").asLong());
   }
 }

@@ -72,6 +72,15 @@ final class StatusCommand extends BaseCommand {
                         h.path("bead").asText(),
                         dev.beadpool.bead.TerminalText.safe(h.path("title").asText()),
                         h.path("beads").asInt()));
+    status
+        .path("budgetHolds")
+        .forEach(
+            h ->
+                out()
+                    .printf(
+                        "held: %s (%d bead(s); raise the budget in beadpool.yaml to release"
+                            + " them)%n",
+                        h.path("why").asText(), h.path("beads").asInt()));
     printWorkers(status.path("workers"));
     status
         .path("stalled")

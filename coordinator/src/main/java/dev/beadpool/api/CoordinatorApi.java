@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET  /api/status   pool status and in-flight runs
  * GET  /api/ps       running runs: bead, title, run, attempt, turn, worker, profile, elapsed, last line
+ * GET  /api/costs?by=bead|epic|profile|day   spend per group, exact, and the pool's total
  * GET  /api/events?bead=ID&bead=ID2   server-sent events (all beads without bead=): a snapshot
  *                    per bead, then each event as it happens, a ": keepalive" comment every 15 s
  * POST /api/close    {"id", "reason", "force", "actor"}
@@ -240,6 +241,8 @@ public final class CoordinatorApi implements AutoCloseable {
           switch (exchange.getRequestMethod() + " " + path) {
             case "GET /api/status" -> status();
             case "GET /api/ps" -> Json.MAPPER.valueToTree(coordinator.running());
+            case "GET /api/costs" ->
+                CostsEndpoint.answer(coordinator.ledger(), exchange.getRequestURI().getRawQuery());
             case "POST /api/close" -> writes.close(body);
             case "POST /api/create" -> writes.create(body);
             case "POST /api/update" -> writes.update(body);

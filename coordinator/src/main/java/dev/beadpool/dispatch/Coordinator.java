@@ -93,7 +93,8 @@ public final class Coordinator implements AutoCloseable {
             duties.publisher(),
             duties.queue(),
             duties.stalls(),
-            duties.flush());
+            duties.flush(),
+            duties.budgetFile());
   }
 
   /** Loads the graph, restores in-flight runs from the store, connects and starts dispatching. */

@@ -1,8 +1,10 @@
 package dev.beadpool.dispatch;
 
 import dev.beadpool.config.AgentConfig;
+import dev.beadpool.config.BudgetConfig;
 import dev.beadpool.config.Durations;
 import dev.beadpool.messaging.BrokerSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -17,6 +19,8 @@ import java.util.Set;
  * @param humanLabels beads with any of these labels are never given to an agent
  * @param agents profiles, routing, per-profile limits and turns ({@link AgentConfig#NONE}: all to
  *     the default profile)
+ * @param budgets spending caps at start ({@link BudgetConfig#NONE}: none)
+ * @param configFile the {@code beadpool.yaml} read, watched for budget changes; null: none
  */
 public record CoordinatorSettings(
     BrokerSettings broker,
@@ -26,7 +30,9 @@ public record CoordinatorSettings(
     Duration leaseCheck,
     Backoff backoff,
     Set<String> humanLabels,
-    AgentConfig agents) {
+    AgentConfig agents,
+    BudgetConfig budgets,
+    Path configFile) {
 
   public static final int DEFAULT_MAX_IN_FLIGHT = 16;
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -43,6 +49,7 @@ public record CoordinatorSettings(
     Objects.requireNonNull(backoff, "backoff");
     humanLabels = Set.copyOf(humanLabels);
     agents = agents == null ? AgentConfig.NONE : agents;
+    budgets = budgets == null ? BudgetConfig.NONE : budgets;
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("max-in-flight must be at least 1, was " + maxInFlight);
     }
@@ -75,7 +82,9 @@ public record CoordinatorSettings(
         .leaseCheck(leaseCheck)
         .backoff(backoff)
         .humanLabels(humanLabels)
-        .agents(agents);
+        .agents(agents)
+        .budgets(budgets)
+        .configFile(configFile);
   }
 
   /**
@@ -101,6 +110,8 @@ public record CoordinatorSettings(
     private Backoff backoff = Backoff.DEFAULT;
     private Set<String> humanLabels = DEFAULT_HUMAN_LABELS;
     private AgentConfig agents = AgentConfig.NONE;
+    private BudgetConfig budgets = BudgetConfig.NONE;
+    private Path configFile;
 
     private Builder(BrokerSettings broker) {
       this.broker = Objects.requireNonNull(broker, "broker");
@@ -142,9 +153,29 @@ public record CoordinatorSettings(
       return this;
     }
 
+    public Builder budgets(BudgetConfig budgets) {
+      this.budgets = budgets;
+      return this;
+    }
+
+    /** The configuration file to watch for budget changes (null: none). */
+    public Builder configFile(Path configFile) {
+      this.configFile = configFile;
+      return this;
+    }
+
     public CoordinatorSettings build() {
       return new CoordinatorSettings(
-          broker, maxInFlight, maxAttempts, lease, leaseCheck, backoff, humanLabels, agents);
+          broker,
+          maxInFlight,
+          maxAttempts,
+          lease,
+          leaseCheck,
+          backoff,
+          humanLabels,
+          agents,
+          budgets,
+          configFile);
     }
   }
 }

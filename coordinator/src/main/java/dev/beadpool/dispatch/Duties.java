@@ -1,5 +1,7 @@
 package dev.beadpool.dispatch;
 
+import dev.beadpool.dispatch.budget.BudgetFile;
+import dev.beadpool.dispatch.budget.BudgetGate;
 import dev.beadpool.dispatch.claim.ClaimHandler;
 import dev.beadpool.dispatch.deadletter.DeadLetteredDispatches;
 import dev.beadpool.dispatch.deadletter.PoisonMessages;
@@ -68,7 +70,9 @@ public record Duties(
     DeadLetteredDispatches deadLetters,
     ClaimHandler claims,
     Heartbeats heartbeats,
-    PresenceHandler presences) {
+    PresenceHandler presences,
+    BudgetGate budget,
+    BudgetFile budgetFile) {
 
   /** The duties over {@code store}, on {@code clock}, with a lock of their own. */
   public static Duties wire(BeadStore store, CoordinatorSettings settings, Clock clock) {
@@ -86,8 +90,11 @@ public record Duties(
     DispatchPublisher publisher = new DispatchPublisher(lock, store, ledger, bdContext, clock);
     WorkerRegistry workers = new WorkerRegistry(settings, clock);
     Dispatcher dispatcher = new Dispatcher(ledger, settings, clock, inFlight, outbox);
+    BudgetGate budget = new BudgetGate(store, ledger, settings.agents(), settings.budgets(), clock);
+    BudgetFile budgetFile = new BudgetFile(settings.configFile(), budget);
     DispatchQueue queue =
-        new DispatchQueue(store, ledger, settings, clock, graph, inFlight, workers, dispatcher);
+        new DispatchQueue(
+            store, ledger, settings, clock, graph, inFlight, workers, dispatcher, budget);
     GraphChanges changes = new GraphChanges(store, ledger, clock, graph, queue, outbox);
     Leases leases = new Leases(settings.lease());
     RunOutput output = new RunOutput(events, messages, clock);
@@ -105,14 +112,16 @@ public record Duties(
             queue,
             dispatcher,
             counters,
-            outbox);
+            outbox,
+            budget);
     Recovery recovery =
         new Recovery(
             store, ledger, settings, clock, graph, inFlight, leases, queue, outbox, publisher,
             bdContext);
     OutboxFlush flush = new OutboxFlush(outbox, graph, recovery, publisher, events);
     StallWatch stalls = new StallWatch(settings, workers, inFlight, queue, outbox);
-    LeaseExpiry expiry = new LeaseExpiry(ledger, settings, clock, leases, settlement, outbox);
+    LeaseExpiry expiry =
+        new LeaseExpiry(ledger, settings, clock, leases, settlement, outbox, budget);
     PoisonMessages poison = new PoisonMessages(lock, messages, counters);
     ResultApplier results =
         new ResultApplier(
@@ -126,7 +135,8 @@ public record Duties(
             outbox,
             settlement,
             recovery,
-            flush);
+            flush,
+            budget);
     DeadLetteredDispatches deadLetters =
         new DeadLetteredDispatches(
             lock,
@@ -149,7 +159,8 @@ public record Duties(
             poison,
             new ClaimHandler.Parts(
                 workers, inFlight, leases, graph, queue, publisher, outbox, flush, events));
-    Heartbeats heartbeats = new Heartbeats(lock, clock, messages, workers, inFlight, leases);
+    Heartbeats heartbeats =
+        new Heartbeats(lock, clock, messages, workers, inFlight, leases, ledger, budget);
     PresenceHandler presences =
         new PresenceHandler(lock, messages, lifecycle, workers, queue, flush);
     return new Duties(
@@ -182,6 +193,8 @@ public record Duties(
         deadLetters,
         claims,
         heartbeats,
-        presences);
+        presences,
+        budget,
+        budgetFile);
   }
 }

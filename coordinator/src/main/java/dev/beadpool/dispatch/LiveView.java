@@ -3,6 +3,8 @@ package dev.beadpool.dispatch;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyType;
+import dev.beadpool.dispatch.budget.BudgetGate;
+import dev.beadpool.dispatch.budget.BudgetHold;
 import dev.beadpool.dispatch.queue.DispatchQueue;
 import dev.beadpool.dispatch.registry.StallWatch;
 import dev.beadpool.dispatch.registry.WorkerRegistry;
@@ -38,6 +40,7 @@ final class LiveView {
   private final StallWatch stalls;
   private final Counters counters;
   private final RunOutput output;
+  private final BudgetGate budget;
 
   LiveView(Duties duties) {
     this.store = duties.store();
@@ -50,6 +53,7 @@ final class LiveView {
     this.stalls = duties.stalls();
     this.counters = duties.counters();
     this.output = duties.output();
+    this.budget = duties.budget();
   }
 
   PoolStatus status(int outages) {
@@ -79,7 +83,26 @@ final class LiveView {
         counters.blockedByDiscovery(),
         counters.forgedResults(),
         outages,
-        humanHolds().all());
+        humanHolds().all(),
+        budgetHolds());
+  }
+
+  /** The budgets that hold waiting beads back, most beads first. */
+  private List<BudgetHold> budgetHolds() {
+    if (!budget.active()) {
+      return List.of();
+    }
+    Map<String, Integer> held = new TreeMap<>();
+    for (String id : queue.waitingIds()) {
+      String why = budget.reason(id, queue.profileOf(id));
+      if (why != null) {
+        held.merge(why, 1, Integer::sum);
+      }
+    }
+    List<BudgetHold> holds = new ArrayList<>();
+    held.forEach((why, beads) -> holds.add(new BudgetHold(why, beads)));
+    holds.sort(Comparator.comparing(BudgetHold::beads).reversed());
+    return holds;
   }
 
   /** What the open human beads (approval gates, failure beads) hold back, read now. */
@@ -145,6 +168,10 @@ final class LiveView {
           .orElse(null);
     } else if (run == null && queue.isWaiting(beadId)) {
       String profile = queue.profileOf(beadId);
+      String overBudget = budget.reason(beadId, profile);
+      if (overBudget != null) {
+        return "held: " + overBudget;
+      }
       if (profile != null && workers.unservedProfiles().contains(profile)) {
         return "held back: no live worker serves profile " + profile;
       }

@@ -1,5 +1,6 @@
 package dev.beadpool.dispatch;
 
+import dev.beadpool.dispatch.budget.BudgetHold;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ import java.util.List;
  * @param stalled profiles whose dispatched beads no live worker takes, with the reason
  * @param handoffs runs that ended in a handoff to a fresh agent
  * @param blockedByDiscovery runs whose agent found a blocker for its bead
+ * @param budgetHolds the budgets that hold waiting beads back, each with how many
  */
 public record PoolStatus(
     int waiting,
@@ -30,7 +32,8 @@ public record PoolStatus(
     long blockedByDiscovery,
     long forgedResults,
     int brokerOutages,
-    List<HumanHold> heldBy) {
+    List<HumanHold> heldBy,
+    List<BudgetHold> budgetHolds) {
 
   /** Nothing waiting, dispatched or running. */
   public boolean idle() {

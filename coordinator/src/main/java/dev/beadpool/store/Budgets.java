@@ -51,7 +51,13 @@ final class Budgets {
 
   /** The budget is spent: the bead waits for this failure bead. */
   static void holdFor(Connection c, String beadId, String failureBead) throws SQLException {
-    Sql.update(c, "UPDATE budgets SET failure_bead = ? WHERE bead_id = ?", failureBead, beadId);
+    // why an upsert: a spending cap may hold a bead that never failed (no budget row yet)
+    Sql.update(
+        c,
+        "INSERT INTO budgets(bead_id, failures, turns, failure_bead) VALUES (?, 0, 0, ?)"
+            + " ON CONFLICT(bead_id) DO UPDATE SET failure_bead = excluded.failure_bead",
+        beadId,
+        failureBead);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyType;
 import dev.beadpool.bead.Timestamps;
+import dev.beadpool.config.BudgetConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -51,6 +52,79 @@ final class FailureBeads {
             "beadpool");
     wire(c, original.id(), failure.id());
     return failure;
+  }
+
+  /**
+   * Creates the failure bead for a bead whose spend reached its cap ({@code budgets.bead}), and
+   * makes the bead wait for it.
+   *
+   * @param why spend and cap, as {@code spent $5.20 of its $5.00 cap}
+   * @param runs every run of the bead, with what each spent
+   */
+  Bead createForCap(Connection c, Run last, String why, List<Run> runs) throws SQLException {
+    Bead original = BeadRows.require(c, last.beadId());
+    Bead failure =
+        creation.create(
+            c,
+            new NewBead(
+                "FAILURE: " + why + " in " + original.id(),
+                capDescription(original, why, runs),
+                "bug",
+                original.priority(),
+                List.of(LABEL),
+                null,
+                List.of(),
+                null,
+                null),
+            null,
+            "beadpool");
+    wire(c, original.id(), failure.id());
+    return failure;
+  }
+
+  /** The description of a spending cap's failure bead: spend and cap, and each run's spend. */
+  static String capDescription(Bead original, String why, List<Run> runs) {
+    StringBuilder d = new StringBuilder();
+    d.append("Bead ")
+        .append(original.id())
+        .append(" (")
+        .append(original.title())
+        .append(") ")
+        .append(why)
+        .append(" (budgets.bead in beadpool.yaml): it gets no further attempt or turn and waits")
+        .append(" for a human.\n\n## Runs\n");
+    for (Run r : runs) {
+      d.append("- run ")
+          .append(r.run())
+          .append(" (attempt ")
+          .append(r.attempt())
+          .append(", turn ")
+          .append(r.turn())
+          .append(", profile ")
+          .append(r.profile())
+          .append(") on ")
+          .append(r.worker())
+          .append(", ")
+          .append(r.state().name().toLowerCase())
+          .append(": ")
+          .append(spent(r))
+          .append('\n');
+    }
+    d.append("\nRaise the cap, then close this bead: ")
+        .append(original.id())
+        .append(" runs again. While its spend is over the cap, the coordinator holds it back.");
+    return d.toString();
+  }
+
+  private static String spent(Run r) {
+    if (r.usage().isEmpty()) {
+      return "no usage reported";
+    }
+    return BudgetConfig.dollars(r.usage().costUsd())
+        + ", "
+        + r.usage().tokens()
+        + " tokens"
+        + (r.usage().model() == null ? "" : " (" + r.usage().model() + ")");
   }
 
   /** The original now depends on the failure bead: it waits for the human. */

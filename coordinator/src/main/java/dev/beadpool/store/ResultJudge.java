@@ -2,6 +2,7 @@ package dev.beadpool.store;
 
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.DependencyType;
+import dev.beadpool.config.BudgetConfig;
 import dev.beadpool.graph.Edge;
 import dev.beadpool.protocol.BdOperation;
 import dev.beadpool.protocol.LeaseSecret;
@@ -24,17 +25,27 @@ final class ResultJudge {
   private final AgentOperations operations;
   private final HumanGates humanGates;
   private final RunOutcomes outcomes;
+  private final UsageWrites usage;
+  private final SpendCap spendCap;
 
   ResultJudge(
-      Clock clock, AgentOperations operations, HumanGates humanGates, RunOutcomes outcomes) {
+      Clock clock,
+      AgentOperations operations,
+      HumanGates humanGates,
+      RunOutcomes outcomes,
+      UsageWrites usage,
+      SpendCap spendCap) {
     this.clock = clock;
     this.operations = operations;
     this.humanGates = humanGates;
     this.outcomes = outcomes;
+    this.usage = usage;
+    this.spendCap = spendCap;
   }
 
-  /** See {@link RunLedger#apply(RunResult, int, int)}. */
-  Decision apply(Connection c, RunResult result, int maxAttempts, int maxTurns)
+  /** See {@link RunLedger#apply(RunResult, int, int, BudgetConfig.Limit)}. */
+  Decision apply(
+      Connection c, RunResult result, int maxAttempts, int maxTurns, BudgetConfig.Limit beadCap)
       throws SQLException {
     Run run = RunRows.find(c, result.run());
     if (run == null
@@ -65,11 +76,18 @@ final class ResultJudge {
       }
       return new Decision(Effect.FORGED, run, null);
     }
-    return switch (result.outcome()) {
-      case SUCCEEDED -> complete(c, run, result, maxAttempts, maxTurns);
-      case RELEASED -> outcomes.release(c, run, result.error());
-      case FAILED -> failed(c, run, result, maxAttempts);
-    };
+    // why before the outcome: the bead's cap counts this run's spend too
+    UsageWrites.ofResult(c, run, result.usage());
+    Decision decision =
+        switch (result.outcome()) {
+          case SUCCEEDED -> complete(c, run, result, maxAttempts, maxTurns);
+          case RELEASED -> outcomes.release(c, run, result.error());
+          case FAILED -> failed(c, run, result, maxAttempts);
+        };
+    decision = spendCap.enforce(c, decision, beadCap);
+    // why after the outcome: an agent's own metadata operations cannot overwrite the total
+    usage.keepTotal(c, run.beadId());
+    return decision;
   }
 
   private Decision failed(Connection c, Run run, RunResult result, int maxAttempts)

@@ -1,5 +1,7 @@
 package dev.beadpool.store;
 
+import dev.beadpool.protocol.Usage;
+
 /**
  * One run of a bead: a dispatch, and what became of it.
  *
@@ -8,6 +10,8 @@ package dev.beadpool.store;
  * @param notBefore epoch millis before which the run must not start (retry backoff)
  * @param profile the agent profile the run was routed to
  * @param turn 1-based within the attempt: each handoff to a fresh agent starts the next turn
+ * @param usage what the run spent as its agent reported it (so far, while it runs); {@link
+ *     Usage#NONE} if nothing was reported
  */
 public record Run(
     long run,
@@ -25,7 +29,12 @@ public record Run(
     String outputTail,
     String logPath,
     String profile,
-    int turn) {
+    int turn,
+    Usage usage) {
+
+  public Run {
+    usage = usage == null ? Usage.NONE : usage;
+  }
 
   /** This run as claimed by a worker. */
   Run claimed(String byWorker, String lease, String at) {
@@ -45,7 +54,8 @@ public record Run(
         outputTail,
         logPath,
         profile,
-        turn);
+        turn,
+        usage);
   }
 
   /** This run in another state. */
@@ -66,6 +76,7 @@ public record Run(
         outputTail,
         logPath,
         profile,
-        turn);
+        turn,
+        usage);
   }
 }

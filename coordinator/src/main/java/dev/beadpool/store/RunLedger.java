@@ -3,7 +3,9 @@ package dev.beadpool.store;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Timestamps;
 import dev.beadpool.config.AgentProfile;
+import dev.beadpool.config.BudgetConfig;
 import dev.beadpool.protocol.RunResult;
+import dev.beadpool.protocol.Usage;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +33,7 @@ public final class RunLedger {
   private final RunOutcomes outcomes;
   private final RunClaims claims;
   private final ResultJudge results;
+  private final SpendCap spendCap;
 
   public RunLedger(BeadStore store) {
     this(store, false, Set.of("approval", FAILURE_LABEL));
@@ -46,10 +49,18 @@ public final class RunLedger {
     this.clock = store.clock();
     BeadCreation creation = store.writers().creation();
     RunEnd runEnd = new RunEnd(clock, workerSessions ? new WorkerSessions(clock, creation) : null);
-    this.outcomes = new RunOutcomes(clock, runEnd, new FailureBeads(clock, creation));
+    FailureBeads failureBeads = new FailureBeads(clock, creation);
+    this.outcomes = new RunOutcomes(clock, runEnd, failureBeads);
     this.claims = new RunClaims(clock, runEnd);
+    this.spendCap = new SpendCap(failureBeads);
     this.results =
-        new ResultJudge(clock, store.operations(), new HumanGates(humanLabels), outcomes);
+        new ResultJudge(
+            clock,
+            store.operations(),
+            new HumanGates(humanLabels),
+            outcomes,
+            new UsageWrites(store.writers().fields()),
+            spendCap);
   }
 
   /**
@@ -116,6 +127,21 @@ public final class RunLedger {
   /** Failed attempts in the bead's current budget. */
   public int failures(String beadId) {
     return transactions.read(c -> Budgets.failures(c, beadId));
+  }
+
+  /** A bead's own spend, over all its runs. */
+  public Spend spend(String beadId) {
+    return transactions.read(c -> SpendQueries.ofBead(c, beadId));
+  }
+
+  /** The pool's spend per bead, epic, profile and UTC day. */
+  public SpendTotals spendTotals() {
+    return transactions.read(SpendQueries::totals);
+  }
+
+  /** {@code beadpool costs}: the pool's spend grouped one way. */
+  public CostReport costs(CostReport.By by) {
+    return transactions.read(c -> CostReport.of(c, by, SpendQueries.totals(c)));
   }
 
   // ---- changes ---------------------------------------------------------------------------------
@@ -185,11 +211,46 @@ public final class RunLedger {
    * </ul>
    */
   public Decision apply(RunResult result, int maxAttempts, int maxTurns) {
-    return transactions.inTransaction(c -> results.apply(c, result, maxAttempts, maxTurns));
+    return apply(result, maxAttempts, maxTurns, null);
+  }
+
+  /**
+   * As {@link #apply(RunResult, int, int)}, recording what the run spent (the result's figure
+   * replaces its heartbeats') and keeping the bead's total in its metadata; with {@code beadCap}
+   * reached, a bead that would go again (retry, handoff, release, block) gets a failure bead that
+   * states spend and cap instead.
+   *
+   * @param beadCap {@code budgets.bead}; null: none
+   */
+  public Decision apply(
+      RunResult result, int maxAttempts, int maxTurns, BudgetConfig.Limit beadCap) {
+    return transactions.inTransaction(
+        c -> results.apply(c, result, maxAttempts, maxTurns, beadCap));
+  }
+
+  /**
+   * A heartbeat's usage: what the run has spent so far, recorded if the run still runs under this
+   * lease and the figure changed.
+   *
+   * @return whether it was recorded
+   */
+  public boolean usageSoFar(long runNumber, String leaseId, Usage usage) {
+    if (usage == null || usage.isEmpty()) {
+      return false;
+    }
+    return transactions.inTransaction(c -> UsageWrites.soFar(c, runNumber, leaseId, usage));
   }
 
   /** Ends a running run whose lease ran out: a failed attempt. Null if it is no longer running. */
   public Decision expire(long runNumber, int maxAttempts) {
+    return expire(runNumber, maxAttempts, null);
+  }
+
+  /**
+   * As {@link #expire(long, int)}; with the bead's spend (its heartbeats' figures) at {@code
+   * beadCap}, a failure bead instead of a retry.
+   */
+  public Decision expire(long runNumber, int maxAttempts, BudgetConfig.Limit beadCap) {
     return transactions.inTransaction(
         c -> {
           Run run = RunRows.find(c, runNumber);
@@ -197,7 +258,10 @@ public final class RunLedger {
             return null;
           }
           String why = "lease expired: worker " + run.worker() + " stopped heartbeating";
-          return outcomes.fail(c, run, RunEnding.because(RunState.EXPIRED, why), maxAttempts);
+          return spendCap.enforce(
+              c,
+              outcomes.fail(c, run, RunEnding.because(RunState.EXPIRED, why), maxAttempts),
+              beadCap);
         });
   }
 

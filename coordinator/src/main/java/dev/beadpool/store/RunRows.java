@@ -1,5 +1,7 @@
 package dev.beadpool.store;
 
+import dev.beadpool.protocol.Usage;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,7 +11,8 @@ import java.util.List;
 final class RunRows {
   private static final String SELECT_RUN =
       "SELECT run, bead_id, attempt, state, worker, lease_id, dispatched_at, not_before, started_at,"
-          + " ended_at, exit_code, error, output_tail, log_path, profile, turn FROM runs";
+          + " ended_at, exit_code, error, output_tail, log_path, profile, turn,"
+          + " input_tokens, output_tokens, cost_usd, model FROM runs";
 
   private RunRows() {}
 
@@ -32,7 +35,22 @@ final class RunRows {
         rs.getString(13),
         rs.getString(14),
         rs.getString(15),
-        rs.getInt(16));
+        rs.getInt(16),
+        usage(rs, 17));
+  }
+
+  /**
+   * A run's usage from four columns from {@code from}: input_tokens, output_tokens, cost_usd,
+   * model.
+   */
+  static Usage usage(ResultSet rs, int from) throws SQLException {
+    long in = rs.getLong(from);
+    Long input = rs.wasNull() ? null : in;
+    long out = rs.getLong(from + 1);
+    Long output = rs.wasNull() ? null : out;
+    String cost = rs.getString(from + 2);
+    return new Usage(
+        input, output, cost == null ? null : new BigDecimal(cost), rs.getString(from + 3));
   }
 
   /** The run, or null. */
@@ -102,6 +120,22 @@ final class RunRows {
         leaseId,
         leaseProof,
         startedAt,
+        run);
+  }
+
+  /**
+   * The run's usage as its agent last reported it: a heartbeat's figure so far, then its result's,
+   * which replaces it. Cost is stored as exact decimal text.
+   */
+  static void usage(Connection c, long run, Usage usage) throws SQLException {
+    BigDecimal cost = usage.costUsd();
+    Sql.update(
+        c,
+        "UPDATE runs SET input_tokens = ?, output_tokens = ?, cost_usd = ?, model = ? WHERE run = ?",
+        usage.inputTokens(),
+        usage.outputTokens(),
+        cost == null ? null : cost.toPlainString(),
+        usage.model(),
         run);
   }
 

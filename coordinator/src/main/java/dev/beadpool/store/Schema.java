@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int CURRENT_VERSION = 4;
+  static final int CURRENT_VERSION = 5;
 
   private static final List<String> V1 =
       List.of(
@@ -139,8 +139,19 @@ final class Schema {
    */
   private static final List<String> V4 = List.of("ALTER TABLE runs ADD COLUMN lease_proof TEXT");
 
+  /**
+   * Version 5, usage: what each run spent as its agent reported it (the latest heartbeat's figure
+   * while it runs, the result's after). The cost is exact decimal text, never a float.
+   */
+  private static final List<String> V5 =
+      List.of(
+          "ALTER TABLE runs ADD COLUMN input_tokens INTEGER",
+          "ALTER TABLE runs ADD COLUMN output_tokens INTEGER",
+          "ALTER TABLE runs ADD COLUMN cost_usd TEXT",
+          "ALTER TABLE runs ADD COLUMN model TEXT");
+
   /** Migration {@code i} takes the store from version {@code i} to {@code i + 1}. */
-  private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4);
+  private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
 
   private Schema() {}
 

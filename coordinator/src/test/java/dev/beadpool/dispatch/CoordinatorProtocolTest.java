@@ -330,7 +330,9 @@ class CoordinatorProtocolTest extends CoordinatorOverBroker {
             settings.leaseCheck(),
             settings.backoff(),
             settings.humanLabels(),
-            settings.agents());
+            settings.agents(),
+            settings.budgets(),
+            settings.configFile());
     Bead a = bead("a");
     startCoordinator();
     ClaimReply lease = takeAndClaim(w1, a);

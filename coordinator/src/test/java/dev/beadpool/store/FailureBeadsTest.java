@@ -29,7 +29,8 @@ class FailureBeadsTest {
         null,
         "/logs/" + run,
         "default",
-        1);
+        1,
+        null);
   }
 
   @Test

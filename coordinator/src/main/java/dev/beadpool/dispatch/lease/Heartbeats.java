@@ -1,11 +1,13 @@
 package dev.beadpool.dispatch.lease;
 
+import dev.beadpool.dispatch.budget.BudgetGate;
 import dev.beadpool.dispatch.endpoint.Messages;
 import dev.beadpool.dispatch.registry.WorkerRegistry;
 import dev.beadpool.dispatch.state.InFlight;
 import dev.beadpool.protocol.Heartbeat;
 import dev.beadpool.protocol.Wire;
 import dev.beadpool.store.Run;
+import dev.beadpool.store.RunLedger;
 import dev.beadpool.store.RunState;
 import jakarta.jms.Message;
 import java.time.Clock;
@@ -25,6 +27,8 @@ public final class Heartbeats {
   private final WorkerRegistry workers;
   private final InFlight inFlight;
   private final Leases leases;
+  private final RunLedger ledger;
+  private final BudgetGate budget;
 
   public Heartbeats(
       Object lock,
@@ -32,13 +36,17 @@ public final class Heartbeats {
       Messages messages,
       WorkerRegistry workers,
       InFlight inFlight,
-      Leases leases) {
+      Leases leases,
+      RunLedger ledger,
+      BudgetGate budget) {
     this.lock = lock;
     this.clock = clock;
     this.messages = messages;
     this.workers = workers;
     this.inFlight = inFlight;
     this.leases = leases;
+    this.ledger = ledger;
+    this.budget = budget;
   }
 
   public void onHeartbeat(Message message) {
@@ -62,6 +70,10 @@ public final class Heartbeats {
           && beat.leaseId() != null
           && beat.leaseId().equals(run.leaseId())) {
         leases.extend(run.run(), clock.instant());
+        // why: the run's spend so far counts toward budgets before its result comes
+        if (ledger.usageSoFar(run.run(), run.leaseId(), beat.usage())) {
+          budget.spendChanged();
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.beadpool.dispatch.lease;
 
+import dev.beadpool.dispatch.budget.BudgetFile;
 import dev.beadpool.dispatch.outbox.DispatchPublisher;
 import dev.beadpool.dispatch.outbox.OutboxFlush;
 import dev.beadpool.dispatch.queue.DispatchQueue;
@@ -28,6 +29,7 @@ public final class LeaseCheck implements Runnable {
   private final DispatchQueue queue;
   private final StallWatch stalls;
   private final OutboxFlush flush;
+  private final BudgetFile budgets;
 
   public LeaseCheck(
       Object lock,
@@ -38,7 +40,8 @@ public final class LeaseCheck implements Runnable {
       DispatchPublisher publisher,
       DispatchQueue queue,
       StallWatch stalls,
-      OutboxFlush flush) {
+      OutboxFlush flush,
+      BudgetFile budgets) {
     this.lock = lock;
     this.clock = clock;
     this.lifecycle = lifecycle;
@@ -48,6 +51,7 @@ public final class LeaseCheck implements Runnable {
     this.queue = queue;
     this.stalls = stalls;
     this.flush = flush;
+    this.budgets = budgets;
   }
 
   /** Expires leases, republishes what could not be sent. */
@@ -63,6 +67,7 @@ public final class LeaseCheck implements Runnable {
         if (brokerUp.getAsBoolean()) {
           publisher.republish();
         }
+        budgets.check(); // a raised budget releases what it held in the pump below
         queue.pump();
         stalls.check(now);
         flush.flush();

@@ -3,6 +3,7 @@ package dev.beadpool.dispatch.lease;
 import dev.beadpool.config.Durations;
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.dispatch.PoolEvent;
+import dev.beadpool.dispatch.budget.BudgetGate;
 import dev.beadpool.dispatch.outbox.Outbox;
 import dev.beadpool.dispatch.result.Settlement;
 import dev.beadpool.store.RunLedger;
@@ -30,6 +31,7 @@ public final class LeaseExpiry {
   private final Leases leases;
   private final Settlement settlement;
   private final Outbox outbox;
+  private final BudgetGate budget;
 
   /** When the lease timer last ran: a long gap means this process was paused (GC, SIGSTOP). */
   private Instant lastTick;
@@ -40,13 +42,15 @@ public final class LeaseExpiry {
       Clock clock,
       Leases leases,
       Settlement settlement,
-      Outbox outbox) {
+      Outbox outbox,
+      BudgetGate budget) {
     this.ledger = ledger;
     this.settings = settings;
     this.clock = clock;
     this.leases = leases;
     this.settlement = settlement;
     this.outbox = outbox;
+    this.budget = budget;
     this.lastTick = clock.instant();
   }
 
@@ -88,7 +92,7 @@ public final class LeaseExpiry {
     boolean started = leases.end(runNumber);
     RunLedger.Decision decision =
         started
-            ? ledger.expire(runNumber, settings.maxAttempts())
+            ? ledger.expire(runNumber, settings.maxAttempts(), budget.beadCap())
             : ledger.releaseRun(
                 runNumber,
                 "the claim was granted but no worker was heard from running it; no attempt spent");

@@ -3,6 +3,7 @@ package dev.beadpool.dispatch.queue;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.IssueTypes;
 import dev.beadpool.dispatch.CoordinatorSettings;
+import dev.beadpool.dispatch.budget.BudgetGate;
 import dev.beadpool.dispatch.registry.WorkerRegistry;
 import dev.beadpool.dispatch.state.GraphMirror;
 import dev.beadpool.dispatch.state.InFlight;
@@ -33,6 +34,7 @@ public final class DispatchQueue {
   private final InFlight inFlight;
   private final WorkerRegistry workers;
   private final Dispatcher dispatcher;
+  private final BudgetGate budget;
 
   private final TreeSet<BeadState> waiting;
   private final Set<String> waitingIds = new HashSet<>();
@@ -52,7 +54,8 @@ public final class DispatchQueue {
       GraphMirror graph,
       InFlight inFlight,
       WorkerRegistry workers,
-      Dispatcher dispatcher) {
+      Dispatcher dispatcher,
+      BudgetGate budget) {
     this.store = store;
     this.ledger = ledger;
     this.settings = settings;
@@ -61,6 +64,7 @@ public final class DispatchQueue {
     this.inFlight = inFlight;
     this.workers = workers;
     this.dispatcher = dispatcher;
+    this.budget = budget;
     this.waiting = new TreeSet<>(SortPolicy.PRIORITY.comparator(clock.instant()));
   }
 
@@ -72,6 +76,11 @@ public final class DispatchQueue {
   /** Beads in the queue's order, as the start-up line counts them. */
   public int queued() {
     return waiting.size();
+  }
+
+  /** The ids of the beads waiting, in no order. */
+  public Set<String> waitingIds() {
+    return Set.copyOf(waitingIds);
   }
 
   public boolean isWaiting(String beadId) {
@@ -159,7 +168,7 @@ public final class DispatchQueue {
    */
   public void pump() {
     Set<String> unserved = workers.unservedProfiles();
-    if (!settings.agents().hasProfileLimits() && unserved.isEmpty()) {
+    if (!settings.agents().hasProfileLimits() && unserved.isEmpty() && !budget.active()) {
       while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()) {
         BeadState next = waiting.pollFirst();
         waitingIds.remove(next.id());
@@ -177,6 +186,9 @@ public final class DispatchQueue {
     while (inFlight.size() < settings.maxInFlight() && it.hasNext()) {
       String id = it.next().id();
       String profile = waitingProfiles.computeIfAbsent(id, this::route);
+      if (budget.hold(id, profile) != null) {
+        continue; // why: held beads stay queued, so raising the budget releases them
+      }
       if (profile != null) {
         int limit = unserved.contains(profile) ? 1 : settings.agents().maxInFlight(profile);
         if (limit > 0 && perProfile.getOrDefault(profile, 0) >= limit) {

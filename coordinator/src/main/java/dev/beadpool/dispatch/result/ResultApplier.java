@@ -2,6 +2,7 @@ package dev.beadpool.dispatch.result;
 
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.dispatch.PoolEvent;
+import dev.beadpool.dispatch.budget.BudgetGate;
 import dev.beadpool.dispatch.outbox.Outbox;
 import dev.beadpool.dispatch.outbox.OutboxFlush;
 import dev.beadpool.dispatch.recovery.Recovery;
@@ -35,6 +36,7 @@ public final class ResultApplier {
   private final Settlement settlement;
   private final Recovery recovery;
   private final OutboxFlush flush;
+  private final BudgetGate budget;
 
   public ResultApplier(
       Object lock,
@@ -47,7 +49,8 @@ public final class ResultApplier {
       Outbox outbox,
       Settlement settlement,
       Recovery recovery,
-      OutboxFlush flush) {
+      OutboxFlush flush,
+      BudgetGate budget) {
     this.lock = lock;
     this.store = store;
     this.ledger = ledger;
@@ -59,6 +62,7 @@ public final class ResultApplier {
     this.settlement = settlement;
     this.recovery = recovery;
     this.flush = flush;
+    this.budget = budget;
   }
 
   /**
@@ -90,7 +94,11 @@ public final class ResultApplier {
         ledger.apply(
             result,
             settings.maxAttempts(),
-            settings.agents().maxTurns(current == null ? null : current.profile()));
+            settings.agents().maxTurns(current == null ? null : current.profile()),
+            budget.beadCap());
+    if (result.usage() != null && !result.usage().isEmpty()) {
+      budget.spendChanged();
+    }
     if (decision.effect() == RunLedger.Effect.FORGED) {
       counters.countForgedResult();
       log.warn(

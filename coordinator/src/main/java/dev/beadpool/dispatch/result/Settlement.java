@@ -5,6 +5,7 @@ import dev.beadpool.bead.DependencyType;
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.dispatch.PoolEvent;
 import dev.beadpool.dispatch.RunOutput;
+import dev.beadpool.dispatch.budget.BudgetGate;
 import dev.beadpool.dispatch.lease.Leases;
 import dev.beadpool.dispatch.outbox.Outbox;
 import dev.beadpool.dispatch.queue.DispatchQueue;
@@ -43,6 +44,7 @@ public final class Settlement {
   private final Dispatcher dispatcher;
   private final Counters counters;
   private final Outbox outbox;
+  private final BudgetGate budget;
 
   public Settlement(
       BeadStore store,
@@ -57,7 +59,8 @@ public final class Settlement {
       DispatchQueue queue,
       Dispatcher dispatcher,
       Counters counters,
-      Outbox outbox) {
+      Outbox outbox,
+      BudgetGate budget) {
     this.store = store;
     this.ledger = ledger;
     this.settings = settings;
@@ -71,6 +74,7 @@ public final class Settlement {
     this.dispatcher = dispatcher;
     this.counters = counters;
     this.outbox = outbox;
+    this.budget = budget;
   }
 
   /** What a ledger decision means for the run, as watchers see it. */
@@ -149,6 +153,10 @@ public final class Settlement {
         delay,
         failures,
         settings.maxAttempts());
+    if (budget.hold(bead.id(), null) != null) {
+      queue.consider(bead.id()); // why: over a budget, the retry waits in the queue for a raise
+      return;
+    }
     dispatcher.dispatch(bead.id(), delay);
   }
 }

@@ -43,18 +43,33 @@ public abstract class DutiesOnSettableClock {
   protected final SettableClock clock = new SettableClock(Instant.parse("2026-11-21T12:00:00Z"));
   protected BeadStore store;
   protected Duties duties;
+  protected CoordinatorSettings settings;
   private final Map<Long, LeaseSecret> secrets = new HashMap<>();
 
   @BeforeEach
   void wireDuties() {
     store = BeadStore.open(dir.resolve("beads.db"), clock);
-    CoordinatorSettings settings =
-        CoordinatorSettings.builder(BrokerSettings.anonymous("tcp://localhost:1"))
-            .lease(LEASE)
-            .leaseCheck(LEASE_CHECK)
-            .backoff(new Backoff(BACKOFF, 2.0, Duration.ofMinutes(5), 0))
+    settings =
+        settings(
+                CoordinatorSettings.builder(BrokerSettings.anonymous("tcp://localhost:1"))
+                    .lease(LEASE)
+                    .leaseCheck(LEASE_CHECK)
+                    .backoff(new Backoff(BACKOFF, 2.0, Duration.ofMinutes(5), 0)))
             .build();
     duties = Duties.wire(store, settings, clock);
+  }
+
+  /** The settings a test runs with: these defaults, changed by an override. */
+  protected CoordinatorSettings.Builder settings(CoordinatorSettings.Builder defaults) {
+    return defaults;
+  }
+
+  /** The coordinator restarts: the store opened again, the duties wired again over it. */
+  protected void restart() {
+    store.close();
+    store = BeadStore.open(dir.resolve("beads.db"), clock);
+    duties = Duties.wire(store, settings, clock);
+    start();
   }
 
   @AfterEach
@@ -100,6 +115,11 @@ public abstract class DutiesOnSettableClock {
         RunResult.failed(beadId, claim.run(), claim.leaseId(), worker, 1, "exit 1", "", "")
             .signed(secrets.get(claim.run()));
     duties.results().apply(List.of(result));
+  }
+
+  /** The worker that holds the run sends this result, signed as a worker signs it. */
+  protected void finish(RunResult unsigned) {
+    duties.results().apply(List.of(unsigned.signed(secrets.get(unsigned.run()))));
   }
 
   /** One tick of the lease timer's lease check, at the clock's time now. */
