@@ -130,22 +130,7 @@ public record AgentConfig(
     AgentProfile old = profiles.get(DEFAULT_PROFILE);
     changed.put(
         DEFAULT_PROFILE,
-        old == null
-            ? AgentProfile.of(DEFAULT_PROFILE, command)
-            : new AgentProfile(
-                DEFAULT_PROFILE,
-                command,
-                old.env(),
-                old.inheritEnv(),
-                old.timeout(),
-                old.workspace(),
-                old.completion(),
-                old.infraExitCodes(),
-                old.failurePatterns(),
-                old.maxInFlight(),
-                old.maxTurns(),
-                old.escalation(),
-                old.prompt()));
+        old == null ? AgentProfile.of(DEFAULT_PROFILE, command) : old.withCommand(command));
     return new AgentConfig(
         changed, routing, defaultProfile, workspaceRoots, worktrees, workerSessions, repository);
   }
@@ -251,14 +236,21 @@ public record AgentConfig(
       rules.add(rule);
     }
     for (AgentProfile p : profiles.values()) {
+      if (p.fallback() != null && !profiles.containsKey(p.fallback())) {
+        throw error(
+            file,
+            keyOf(p, root) + ".fallback",
+            "names "
+                + p.fallback()
+                + ", which is not a profile ("
+                + String.join(", ", profiles.keySet())
+                + ")");
+      }
       for (AgentProfile.Escalation e : p.escalation()) {
         if (e.profile() != null && !profiles.containsKey(e.profile())) {
           throw error(
               file,
-              (p.name().equals(DEFAULT_PROFILE) && root.has("agent")
-                      ? "agent"
-                      : "profiles." + p.name())
-                  + ".escalation",
+              keyOf(p, root) + ".escalation",
               "names " + e.profile() + ", which is not a profile");
         }
       }
@@ -342,9 +334,88 @@ public record AgentConfig(
           node.path("max-in-flight").asInt(0),
           node.path("max-turns").asInt(AgentProfile.DEFAULT_MAX_TURNS),
           escalation,
-          new PromptTemplate(template, prompt.path("via").asText(null)));
+          new PromptTemplate(template, prompt.path("via").asText(null)),
+          UsageFormat.parse(node.path("usage").asText(null)),
+          limit(node.path("limit")),
+          node.path("fallback").asText(null));
     } catch (IllegalArgumentException e) {
       throw error(file, where, e.getMessage());
+    }
+  }
+
+  /** The {@code limit} block of a profile; absent: {@link UsageLimitSettings#NONE}. */
+  private static UsageLimitSettings limit(JsonNode node) {
+    if (node.isMissingNode() || node.isNull()) {
+      return UsageLimitSettings.NONE;
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(
+          "limit: must be a map (exit-codes, patterns, timezone, default-pause, margin)");
+    }
+    for (var it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!LIMIT_KEYS.contains(key)) {
+        throw new IllegalArgumentException(
+            "limit." + key + ": unknown key (known: " + String.join(", ", LIMIT_KEYS) + ")");
+      }
+    }
+    Set<Integer> codes = new HashSet<>();
+    JsonNode exitCodes = node.path("exit-codes");
+    if (!exitCodes.isMissingNode() && !exitCodes.isArray()) {
+      throw new IllegalArgumentException("limit.exit-codes: must be a list of numbers");
+    }
+    for (JsonNode c : exitCodes) {
+      if (!c.canConvertToInt() || !c.isIntegralNumber()) {
+        throw new IllegalArgumentException("limit.exit-codes: " + c + " is not a number");
+      }
+      codes.add(c.asInt());
+    }
+    List<Pattern> patterns = new ArrayList<>();
+    List<String> texts;
+    try {
+      texts = strings(node.path("patterns"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("limit.patterns: " + e.getMessage());
+    }
+    for (String p : texts) {
+      try {
+        patterns.add(Pattern.compile(p));
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(
+            "limit.patterns: '" + p + "' is not a regular expression: " + e.getDescription());
+      }
+    }
+    java.time.ZoneId zone = null;
+    if (node.hasNonNull("timezone")) {
+      try {
+        zone = java.time.ZoneId.of(node.get("timezone").asText());
+      } catch (java.time.DateTimeException e) {
+        throw new IllegalArgumentException(
+            "limit.timezone: '"
+                + node.get("timezone").asText()
+                + "' is not a time zone (UTC, Europe/Berlin, America/Los_Angeles, +02:00)");
+      }
+    }
+    try {
+      return new UsageLimitSettings(
+          codes, patterns, zone, duration(node, "default-pause"), duration(node, "margin"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          e.getMessage().startsWith("limit.") ? e.getMessage() : "limit." + e.getMessage());
+    }
+  }
+
+  private static final List<String> LIMIT_KEYS =
+      List.of("exit-codes", "patterns", "timezone", "default-pause", "margin");
+
+  private static java.time.Duration duration(JsonNode node, String key) {
+    if (!node.hasNonNull(key)) {
+      return null;
+    }
+    try {
+      return Durations.parse(node.get(key).asText());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("limit." + key + ": " + e.getMessage());
     }
   }
 
@@ -358,6 +429,11 @@ public record AgentConfig(
     List<String> out = new ArrayList<>();
     node.forEach(n -> out.add(n.asText()));
     return out;
+  }
+
+  /** Where a profile is written in the file: {@code agent} or {@code profiles.NAME}. */
+  private static String keyOf(AgentProfile p, JsonNode root) {
+    return p.name().equals(DEFAULT_PROFILE) && root.has("agent") ? "agent" : "profiles." + p.name();
   }
 
   private static ProjectConfig.ConfigException error(Path file, String key, String rule) {

@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  * @param maxTurns turns an attempt may take (each handoff starts the next with a fresh agent); a
  *     handoff on the last turn fails the attempt
  * @param escalation per attempt: another profile, or extra arguments
+ * @param usage how the worker reads the run's usage from the agent's output
+ * @param limit how the provider's usage limit shows, and how long the pool pauses for it (never
+ *     null: {@link UsageLimitSettings#NONE} when not configured)
+ * @param fallback another profile that takes this one's beads while it is paused, or null
  */
 public record AgentProfile(
     String name,
@@ -43,7 +47,10 @@ public record AgentProfile(
     int maxInFlight,
     int maxTurns,
     List<Escalation> escalation,
-    PromptTemplate prompt) {
+    PromptTemplate prompt,
+    UsageFormat usage,
+    UsageLimitSettings limit,
+    String fallback) {
 
   public static final String WORKSPACE_SHARED = "shared";
   public static final String WORKSPACE_WORKTREE = "worktree";
@@ -99,12 +106,75 @@ public record AgentProfile(
     }
     escalation = escalation == null ? List.of() : List.copyOf(escalation);
     prompt = prompt == null ? new PromptTemplate(null, null) : prompt;
+    usage = usage == null ? UsageFormat.DEFAULT : usage;
+    limit = limit == null ? UsageLimitSettings.NONE : limit;
+    if (fallback != null && (fallback.isBlank() || fallback.equals(name))) {
+      throw new IllegalArgumentException(
+          "fallback must name another profile, was '" + fallback + "'");
+    }
   }
 
   /** A profile with the defaults for everything but its command. */
   public static AgentProfile of(String name, List<String> command) {
     return new AgentProfile(
-        name, command, null, null, null, null, null, null, null, 0, DEFAULT_MAX_TURNS, null, null);
+        name,
+        command,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        0,
+        DEFAULT_MAX_TURNS,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** This profile running {@code newCommand}; the rest as it is. */
+  public AgentProfile withCommand(List<String> newCommand) {
+    return new AgentProfile(
+        name,
+        newCommand,
+        env,
+        inheritEnv,
+        timeout,
+        workspace,
+        completion,
+        infraExitCodes,
+        failurePatterns,
+        maxInFlight,
+        maxTurns,
+        escalation,
+        prompt,
+        usage,
+        limit,
+        fallback);
+  }
+
+  /** This profile treating {@code codes} as infrastructure failures; the rest as it is. */
+  public AgentProfile withInfraExitCodes(Set<Integer> codes) {
+    return new AgentProfile(
+        name,
+        command,
+        env,
+        inheritEnv,
+        timeout,
+        workspace,
+        completion,
+        codes,
+        failurePatterns,
+        maxInFlight,
+        maxTurns,
+        escalation,
+        prompt,
+        usage,
+        limit,
+        fallback);
   }
 
   /** The arguments to run for an attempt: the command plus escalated extra arguments. */

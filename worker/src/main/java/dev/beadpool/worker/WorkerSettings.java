@@ -124,20 +124,8 @@ public record WorkerSettings(
         .profile(name)
         .orElseGet(
             () ->
-                new AgentProfile(
-                    AgentConfig.DEFAULT_PROFILE,
-                    command,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    infraExitCodes,
-                    null,
-                    0,
-                    AgentProfile.DEFAULT_MAX_TURNS,
-                    null,
-                    null));
+                AgentProfile.of(AgentConfig.DEFAULT_PROFILE, command)
+                    .withInfraExitCodes(infraExitCodes));
   }
 
   /**
