@@ -11,6 +11,11 @@ import dev.beadpool.dispatch.outbox.BdContext;
 import dev.beadpool.dispatch.outbox.DispatchPublisher;
 import dev.beadpool.dispatch.outbox.Outbox;
 import dev.beadpool.dispatch.outbox.OutboxFlush;
+import dev.beadpool.dispatch.pause.HandPauses;
+import dev.beadpool.dispatch.pause.LimitPauses;
+import dev.beadpool.dispatch.pause.PauseBoard;
+import dev.beadpool.dispatch.pause.PauseRouting;
+import dev.beadpool.dispatch.pause.PausedClaims;
 import dev.beadpool.dispatch.queue.DispatchQueue;
 import dev.beadpool.dispatch.queue.Dispatcher;
 import dev.beadpool.dispatch.queue.GraphChanges;
@@ -25,6 +30,7 @@ import dev.beadpool.dispatch.state.GraphMirror;
 import dev.beadpool.dispatch.state.InFlight;
 import dev.beadpool.dispatch.state.Lifecycle;
 import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.PauseRows;
 import dev.beadpool.store.RunLedger;
 import java.time.Clock;
 
@@ -68,7 +74,9 @@ public record Duties(
     DeadLetteredDispatches deadLetters,
     ClaimHandler claims,
     Heartbeats heartbeats,
-    PresenceHandler presences) {
+    PresenceHandler presences,
+    PauseBoard pauses,
+    HandPauses handPauses) {
 
   /** The duties over {@code store}, on {@code clock}, with a lock of their own. */
   public static Duties wire(BeadStore store, CoordinatorSettings settings, Clock clock) {
@@ -85,9 +93,12 @@ public record Duties(
     BdContext bdContext = new BdContext(store);
     DispatchPublisher publisher = new DispatchPublisher(lock, store, ledger, bdContext, clock);
     WorkerRegistry workers = new WorkerRegistry(settings, clock);
-    Dispatcher dispatcher = new Dispatcher(ledger, settings, clock, inFlight, outbox);
+    PauseBoard pauses = new PauseBoard(new PauseRows(store), clock, outbox);
+    PauseRouting routing = new PauseRouting(pauses, settings.agents());
+    Dispatcher dispatcher = new Dispatcher(ledger, settings, clock, inFlight, outbox, routing);
     DispatchQueue queue =
-        new DispatchQueue(store, ledger, settings, clock, graph, inFlight, workers, dispatcher);
+        new DispatchQueue(
+            store, ledger, settings, clock, graph, inFlight, workers, dispatcher, routing);
     GraphChanges changes = new GraphChanges(store, ledger, clock, graph, queue, outbox);
     Leases leases = new Leases(settings.lease());
     RunOutput output = new RunOutput(events, messages, clock);
@@ -109,7 +120,7 @@ public record Duties(
     Recovery recovery =
         new Recovery(
             store, ledger, settings, clock, graph, inFlight, leases, queue, outbox, publisher,
-            bdContext);
+            bdContext, pauses);
     OutboxFlush flush = new OutboxFlush(outbox, graph, recovery, publisher, events);
     StallWatch stalls = new StallWatch(settings, workers, inFlight, queue, outbox);
     LeaseExpiry expiry = new LeaseExpiry(ledger, settings, clock, leases, settlement, outbox);
@@ -126,7 +137,8 @@ public record Duties(
             outbox,
             settlement,
             recovery,
-            flush);
+            flush,
+            new LimitPauses(pauses, settings.agents(), clock));
     DeadLetteredDispatches deadLetters =
         new DeadLetteredDispatches(
             lock,
@@ -148,7 +160,16 @@ public record Duties(
             messages,
             poison,
             new ClaimHandler.Parts(
-                workers, inFlight, leases, graph, queue, publisher, outbox, flush, events));
+                workers,
+                inFlight,
+                leases,
+                graph,
+                queue,
+                publisher,
+                outbox,
+                flush,
+                events,
+                new PausedClaims(ledger, clock, inFlight, pauses, publisher, outbox, settlement)));
     Heartbeats heartbeats = new Heartbeats(lock, clock, messages, workers, inFlight, leases);
     PresenceHandler presences =
         new PresenceHandler(lock, messages, lifecycle, workers, queue, flush);
@@ -182,6 +203,8 @@ public record Duties(
         deadLetters,
         claims,
         heartbeats,
-        presences);
+        presences,
+        pauses,
+        new HandPauses(settings.agents(), clock, pauses, queue, flush));
   }
 }

@@ -3,6 +3,9 @@ package dev.beadpool.dispatch;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyType;
+import dev.beadpool.dispatch.pause.PauseBoard;
+import dev.beadpool.dispatch.pause.PauseText;
+import dev.beadpool.dispatch.pause.PauseView;
 import dev.beadpool.dispatch.queue.DispatchQueue;
 import dev.beadpool.dispatch.registry.StallWatch;
 import dev.beadpool.dispatch.registry.WorkerRegistry;
@@ -10,6 +13,7 @@ import dev.beadpool.dispatch.state.Counters;
 import dev.beadpool.dispatch.state.GraphMirror;
 import dev.beadpool.dispatch.state.InFlight;
 import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.Pause;
 import dev.beadpool.store.Run;
 import dev.beadpool.store.RunLedger;
 import dev.beadpool.store.RunState;
@@ -20,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -38,6 +43,7 @@ final class LiveView {
   private final StallWatch stalls;
   private final Counters counters;
   private final RunOutput output;
+  private final PauseBoard pauses;
 
   LiveView(Duties duties) {
     this.store = duties.store();
@@ -50,6 +56,7 @@ final class LiveView {
     this.stalls = duties.stalls();
     this.counters = duties.counters();
     this.output = duties.output();
+    this.pauses = duties.pauses();
   }
 
   PoolStatus status(int outages) {
@@ -79,7 +86,8 @@ final class LiveView {
         counters.blockedByDiscovery(),
         counters.forgedResults(),
         outages,
-        humanHolds().all());
+        humanHolds().all(),
+        pauses.all().stream().map(p -> PauseView.of(p, clock.instant())).toList());
   }
 
   /** What the open human beads (approval gates, failure beads) hold back, read now. */
@@ -145,6 +153,10 @@ final class LiveView {
           .orElse(null);
     } else if (run == null && queue.isWaiting(beadId)) {
       String profile = queue.profileOf(beadId);
+      Optional<Pause> pause = profile == null ? pauses.active(Pause.POOL) : pauses.holding(profile);
+      if (pause.isPresent()) {
+        return "held: " + PauseText.held(pause.get(), clock.instant());
+      }
       if (profile != null && workers.unservedProfiles().contains(profile)) {
         return "held back: no live worker serves profile " + profile;
       }

@@ -34,9 +34,9 @@ public final class PoolEvents {
   private final AtomicInteger numbers = new AtomicInteger();
 
   /**
-   * Delivers the events of {@code beadIds} (empty: of every bead), and the pool's own (pauses), to {@code listener}, on a sender
-   * thread of its own, until the subscription is closed, the listener throws, or it falls {@link
-   * #QUEUE_CAPACITY} events behind.
+   * Delivers the events of {@code beadIds} (empty: of every bead), and the pool's own (pauses), to
+   * {@code listener}, on a sender thread of its own, until the subscription is closed, the listener
+   * throws, or it falls {@link #QUEUE_CAPACITY} events behind.
    */
   public Subscription subscribe(Set<String> beadIds, Consumer<PoolEvent> listener) {
     Subscription subscription = open(beadIds);

@@ -1,5 +1,6 @@
 package dev.beadpool.dispatch;
 
+import dev.beadpool.dispatch.pause.PauseView;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ import java.util.List;
  * @param stalled profiles whose dispatched beads no live worker takes, with the reason
  * @param handoffs runs that ended in a handoff to a fresh agent
  * @param blockedByDiscovery runs whose agent found a blocker for its bead
+ * @param paused the pauses in force (the whole pool's, profiles'), each with its end and reason
  */
 public record PoolStatus(
     int waiting,
@@ -30,7 +32,8 @@ public record PoolStatus(
     long blockedByDiscovery,
     long forgedResults,
     int brokerOutages,
-    List<HumanHold> heldBy) {
+    List<HumanHold> heldBy,
+    List<PauseView> paused) {
 
   /** Nothing waiting, dispatched or running. */
   public boolean idle() {

@@ -2,6 +2,7 @@ package dev.beadpool.dispatch.lease;
 
 import dev.beadpool.dispatch.outbox.DispatchPublisher;
 import dev.beadpool.dispatch.outbox.OutboxFlush;
+import dev.beadpool.dispatch.pause.PauseBoard;
 import dev.beadpool.dispatch.queue.DispatchQueue;
 import dev.beadpool.dispatch.registry.StallWatch;
 import dev.beadpool.dispatch.state.Lifecycle;
@@ -13,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's periodic duties, run by its lease timer ({@code coordinator-leases}) every
- * lease check: expire leases, send again what could not be sent, dispatch what has room, say what
- * stalls. Under the coordinator's lock; catches everything and tries again next time.
+ * lease check: expire leases, end the pauses whose time has come, send again what could not be
+ * sent, dispatch what has room, say what stalls. Under the coordinator's lock; catches everything
+ * and tries again next time.
  */
 public final class LeaseCheck implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(LeaseCheck.class);
@@ -28,6 +30,7 @@ public final class LeaseCheck implements Runnable {
   private final DispatchQueue queue;
   private final StallWatch stalls;
   private final OutboxFlush flush;
+  private final PauseBoard pauses;
 
   public LeaseCheck(
       Object lock,
@@ -38,7 +41,8 @@ public final class LeaseCheck implements Runnable {
       DispatchPublisher publisher,
       DispatchQueue queue,
       StallWatch stalls,
-      OutboxFlush flush) {
+      OutboxFlush flush,
+      PauseBoard pauses) {
     this.lock = lock;
     this.clock = clock;
     this.lifecycle = lifecycle;
@@ -48,6 +52,7 @@ public final class LeaseCheck implements Runnable {
     this.queue = queue;
     this.stalls = stalls;
     this.flush = flush;
+    this.pauses = pauses;
   }
 
   /** Expires leases, republishes what could not be sent. */
@@ -60,6 +65,7 @@ public final class LeaseCheck implements Runnable {
       try {
         Instant now = clock.instant();
         expiry.check(now);
+        pauses.check(now);
         if (brokerUp.getAsBoolean()) {
           publisher.republish();
         }

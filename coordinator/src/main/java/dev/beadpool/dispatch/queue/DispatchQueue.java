@@ -3,6 +3,7 @@ package dev.beadpool.dispatch.queue;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.IssueTypes;
 import dev.beadpool.dispatch.CoordinatorSettings;
+import dev.beadpool.dispatch.pause.PauseRouting;
 import dev.beadpool.dispatch.registry.WorkerRegistry;
 import dev.beadpool.dispatch.state.GraphMirror;
 import dev.beadpool.dispatch.state.InFlight;
@@ -33,6 +34,7 @@ public final class DispatchQueue {
   private final InFlight inFlight;
   private final WorkerRegistry workers;
   private final Dispatcher dispatcher;
+  private final PauseRouting pauses;
 
   private final TreeSet<BeadState> waiting;
   private final Set<String> waitingIds = new HashSet<>();
@@ -52,7 +54,8 @@ public final class DispatchQueue {
       GraphMirror graph,
       InFlight inFlight,
       WorkerRegistry workers,
-      Dispatcher dispatcher) {
+      Dispatcher dispatcher,
+      PauseRouting pauses) {
     this.store = store;
     this.ledger = ledger;
     this.settings = settings;
@@ -61,6 +64,7 @@ public final class DispatchQueue {
     this.inFlight = inFlight;
     this.workers = workers;
     this.dispatcher = dispatcher;
+    this.pauses = pauses;
     this.waiting = new TreeSet<>(SortPolicy.PRIORITY.comparator(clock.instant()));
   }
 
@@ -159,7 +163,11 @@ public final class DispatchQueue {
    */
   public void pump() {
     Set<String> unserved = workers.unservedProfiles();
-    if (!settings.agents().hasProfileLimits() && unserved.isEmpty()) {
+    boolean paused = pauses.any();
+    if (paused && pauses.holdsAll()) {
+      return;
+    }
+    if (!settings.agents().hasProfileLimits() && unserved.isEmpty() && !paused) {
       while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()) {
         BeadState next = waiting.pollFirst();
         waitingIds.remove(next.id());
@@ -176,7 +184,12 @@ public final class DispatchQueue {
     Iterator<BeadState> it = waiting.iterator();
     while (inFlight.size() < settings.maxInFlight() && it.hasNext()) {
       String id = it.next().id();
-      String profile = waitingProfiles.computeIfAbsent(id, this::route);
+      String routed = waitingProfiles.computeIfAbsent(id, this::route);
+      // why: a paused profile's beads wait here, or go to its fallback (routing says which)
+      String profile = routed == null || !paused ? routed : pauses.target(routed);
+      if (routed != null && profile == null) {
+        continue;
+      }
       if (profile != null) {
         int limit = unserved.contains(profile) ? 1 : settings.agents().maxInFlight(profile);
         if (limit > 0 && perProfile.getOrDefault(profile, 0) >= limit) {

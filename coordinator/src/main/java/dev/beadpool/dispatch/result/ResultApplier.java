@@ -4,6 +4,7 @@ import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.dispatch.PoolEvent;
 import dev.beadpool.dispatch.outbox.Outbox;
 import dev.beadpool.dispatch.outbox.OutboxFlush;
+import dev.beadpool.dispatch.pause.LimitPauses;
 import dev.beadpool.dispatch.recovery.Recovery;
 import dev.beadpool.dispatch.state.Counters;
 import dev.beadpool.dispatch.state.InFlight;
@@ -35,6 +36,7 @@ public final class ResultApplier {
   private final Settlement settlement;
   private final Recovery recovery;
   private final OutboxFlush flush;
+  private final LimitPauses limits;
 
   public ResultApplier(
       Object lock,
@@ -47,7 +49,8 @@ public final class ResultApplier {
       Outbox outbox,
       Settlement settlement,
       Recovery recovery,
-      OutboxFlush flush) {
+      OutboxFlush flush,
+      LimitPauses limits) {
     this.lock = lock;
     this.store = store;
     this.ledger = ledger;
@@ -59,6 +62,7 @@ public final class ResultApplier {
     this.settlement = settlement;
     this.recovery = recovery;
     this.flush = flush;
+    this.limits = limits;
   }
 
   /**
@@ -122,6 +126,10 @@ public final class ResultApplier {
     outbox.happened(
         PoolEvent.runEnded(
             decision.run(), Settlement.outcome(decision), result.error(), clock.instant()));
+    if (decision.effect() == RunLedger.Effect.RELEASED && result.limit() != null) {
+      // why before settling: the release puts the bead back in the queue, which must hold it
+      limits.hit(decision.run(), result.limit());
+    }
     settlement.settle(decision);
   }
 }
