@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
     description = {
       "Ask the running coordinator what the pool is doing: runs in flight (bead,",
       "attempt, worker, state), the live workers (profiles, slots, busy, open agent",
-      "circuits), the profiles whose beads no live worker takes, and counts.",
+      "circuits), the profiles whose beads no live worker takes, the pauses in force",
+      "(a usage limit, or `beadpool pause`), and counts.",
       "Example: beadpool status --json"
     })
 final class StatusCommand extends BaseCommand {
@@ -72,6 +73,14 @@ final class StatusCommand extends BaseCommand {
                         h.path("bead").asText(),
                         dev.beadpool.bead.TerminalText.safe(h.path("title").asText()),
                         h.path("beads").asInt()));
+    status
+        .path("paused")
+        .forEach(
+            p ->
+                out()
+                    .printf(
+                        "paused: %s%n",
+                        dev.beadpool.bead.TerminalText.safe(p.path("text").asText())));
     printWorkers(status.path("workers"));
     status
         .path("stalled")

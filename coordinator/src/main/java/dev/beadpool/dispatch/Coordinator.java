@@ -255,6 +255,11 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
+  /** The coordinator's clock: what a pause's "2h" counts from. */
+  public Clock clock() {
+    return clock;
+  }
+
   /** The pauses in force now, the whole pool's first. */
   public List<Pause> pauses() {
     synchronized (lock) {
