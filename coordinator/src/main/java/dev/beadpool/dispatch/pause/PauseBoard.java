@@ -93,6 +93,8 @@ public final class PauseBoard {
    * @return the pause ended, if one held
    */
   public Optional<Pause> end(String scope, String by) {
+    // why: one whose time just passed is said to end by its time, not by this hand
+    check(clock.instant());
     Optional<Pause> held = active(scope);
     Pause stored = pauses.remove(scope);
     if (stored != null) {
