@@ -2,10 +2,16 @@ package dev.beadpool.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import java.time.Instant;
 
 /**
  * The JSON codec of every message body. Each body carries {@code "v"}, the schema version; a body
@@ -20,7 +26,32 @@ public final class Wire {
       JsonMapper.builder()
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .serializationInclusion(JsonInclude.Include.NON_NULL)
+          // why: money travels as BigDecimal (Usage.costUsd); a body read into a tree of doubles
+          // would round it, and strip its trailing zeros
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .addModule(instants())
           .build();
+
+  /**
+   * Instants (UsageLimit.until) as ISO-8601 text, {@code 2026-11-29T15:00:00Z}: the JSR-310 module
+   * is not among our dependencies, and this is all of it the wire needs.
+   */
+  private static SimpleModule instants() {
+    SimpleModule module = new SimpleModule("beadpool-instants");
+    module.addSerializer(Instant.class, ToStringSerializer.instance);
+    module.addDeserializer(
+        Instant.class,
+        new FromStringDeserializer<>(Instant.class) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected Instant _deserialize(String value, DeserializationContext context) {
+            return Instant.parse(value);
+          }
+        });
+    return module;
+  }
 
   private Wire() {}
 

@@ -5,18 +5,25 @@ import dev.beadpool.agent.AgentRunner;
 import dev.beadpool.agent.Workspace;
 import dev.beadpool.agent.Worktrees;
 import dev.beadpool.agent.bd.BdSupport;
+import dev.beadpool.agent.limit.LimitWatch;
+import dev.beadpool.agent.usage.UsageFile;
+import dev.beadpool.agent.usage.UsageMeter;
 import dev.beadpool.config.AgentProfile;
 import dev.beadpool.config.Durations;
 import dev.beadpool.protocol.BdOperation;
 import dev.beadpool.protocol.DispatchMessage;
 import dev.beadpool.protocol.RunResult;
+import dev.beadpool.protocol.Usage;
+import dev.beadpool.protocol.UsageLimit;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One attempt of an agent at a claimed run: prepares it ({@link AgentJob}), runs the agent, reads
  * the {@code bd} operations it left, settles its worktree, records on the profile's circuit whether
- * the backend worked, and returns the {@link RunResult}. It never touches the broker: output lines
- * go to a {@link RunOutput}, and the result is the caller's to send.
+ * the backend worked, and returns the {@link RunResult} with the usage the agent reported ({@link
+ * UsageMeter}) and, if it hit its provider's usage limit ({@link LimitWatch}), that limit. It never
+ * touches the broker: output lines go to a {@link RunOutput}, and the result is the caller's to
+ * send.
  *
  * <p>Threads: runs on the slot that claimed the run; the agent's process is published on {@link
  * Running#process} so {@link Worker#close()} can kill it.
@@ -36,11 +45,16 @@ final class AgentAttempt {
   private final WorkerSettings settings;
   private final AgentRunner runner;
   private final RunOutput output;
+  private final Clock clock;
 
-  AgentAttempt(WorkerSettings settings, AgentRunner runner, RunOutput output) {
+  /**
+   * @param clock reads when a usage limit resets ({@code resets in 5m}, the default pause)
+   */
+  AgentAttempt(WorkerSettings settings, AgentRunner runner, RunOutput output, Clock clock) {
     this.settings = settings;
     this.runner = runner;
     this.output = output;
+    this.clock = clock;
   }
 
   /** A profile's run timeout: its own, else the worker's. */
@@ -113,11 +127,22 @@ final class AgentAttempt {
     Path outputLog = runDir.resolve("output.log");
     // the worker's own lines: in the run's log, around the agent's output, and to watchers
     RunNotes note = new RunNotes(outputLog, dispatch, output);
+    UsageMeter usage = new UsageMeter(profile.usage(), runDir.resolve(UsageFile.NAME));
+    LimitWatch limit = new LimitWatch(profile.limit(), clock);
     AgentJob.Prepared job;
     try {
       job =
           AgentJob.prepare(
-              dispatch, profile, settings, runDir, timeout, lines -> output.lines(dispatch, lines));
+              dispatch,
+              profile,
+              settings,
+              runDir,
+              timeout,
+              lines -> {
+                output.lines(dispatch, lines);
+                usage.lines(lines);
+                limit.lines(lines);
+              });
     } catch (Workspace.WorkspaceException | Worktrees.GitException | AgentJob.Refused e) {
       // why: the bead asks for something this worker must not or cannot do; no agent runs
       note.accept(e.getMessage());
@@ -141,7 +166,68 @@ final class AgentAttempt {
               + job.worktree().branch()
               + " (phase spawned)");
     }
+    current.usage = usage;
     AgentRun agent = runner.run(runDir, job.launch(), process -> current.process = process);
+    Usage spent = usage.total(problem -> note.accept("usage: " + problem));
+    // why first: a limit is no failure of the bead and no broken backend, whatever else the run
+    // showed (an infra exit code, a failure pattern, a shutdown): the pool pauses the profile
+    Optional<UsageLimit> hit = agent.started() ? limit.hit(agent.exitCode()) : Optional.empty();
+    if (hit.isPresent()) {
+      return limited(current, profile, hit.get(), note, permit).withUsage(spent);
+    }
+    return judged(current, profile, timeout, job, agent, note, permit).withUsage(spent);
+  }
+
+  /**
+   * A run stopped by its provider's usage limit: released with no attempt spent, its bd operations
+   * dropped as for any released run, and its circuit permit given back unjudged, since the backend
+   * is not broken: the coordinator pauses the profile across the pool until the reset.
+   */
+  private RunResult limited(
+      Running current,
+      AgentProfile profile,
+      UsageLimit hit,
+      RunNotes note,
+      AgentCircuit.Permit permit) {
+    DispatchMessage dispatch = current.dispatch;
+    permit.close();
+    log.warn(
+        "bead={} run={} attempt={} profile={} worker={} usage limit until {}: {}",
+        dispatch.beadId(),
+        dispatch.run(),
+        dispatch.attempt(),
+        profile.name(),
+        settings.id(),
+        hit.until(),
+        hit.line());
+    note.accept(
+        "usage limit of profile "
+            + profile.name()
+            + " ("
+            + hit.line()
+            + "); released, no attempt spent; the limit resets at "
+            + hit.until());
+    return RunResult.released(
+            dispatch.beadId(),
+            dispatch.run(),
+            current.leaseId,
+            settings.id(),
+            "usage limit: " + hit.line())
+        .withLimit(hit);
+  }
+
+  /** The result of a run that hit no usage limit, by its exit, output and operations. */
+  private RunResult judged(
+      Running current,
+      AgentProfile profile,
+      Duration timeout,
+      AgentJob.Prepared job,
+      AgentRun agent,
+      RunNotes note,
+      AgentCircuit.Permit permit) {
+    DispatchMessage dispatch = current.dispatch;
+    String id = dispatch.beadId();
+    String leaseId = current.leaseId;
     String log = agent.log().toString();
     boolean infra = isInfra(agent, profile);
     List<BdOperation> ops = new ArrayList<>();

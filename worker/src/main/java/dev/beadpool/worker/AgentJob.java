@@ -6,6 +6,7 @@ import dev.beadpool.agent.AgentRunner;
 import dev.beadpool.agent.Workspace;
 import dev.beadpool.agent.Worktrees;
 import dev.beadpool.agent.bd.BdSupport;
+import dev.beadpool.agent.usage.UsageFile;
 import dev.beadpool.bead.Json;
 import dev.beadpool.config.AgentProfile;
 import dev.beadpool.config.PromptTemplate;
@@ -89,6 +90,7 @@ final class AgentJob {
     env.put("BEADPOOL_LOG_DIR", runDir.toAbsolutePath().toString());
     env.put("BEADPOOL_PROMPT_FILE", prompt.toAbsolutePath().toString());
     env.put("BEADPOOL_WORKDIR", workDir.toString());
+    env.put(UsageFile.ENV, runDir.resolve(UsageFile.NAME).toAbsolutePath().toString());
     env.putAll(bd.environment());
     String path = env.get("PATH");
     env.put(

@@ -3,6 +3,7 @@ package dev.beadpool.worker;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.Heartbeat;
 import dev.beadpool.protocol.Properties;
+import dev.beadpool.protocol.Usage;
 import dev.beadpool.protocol.Wire;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -90,10 +91,17 @@ final class Heartbeats {
           return;
         }
         for (Running r : running.values()) {
-          heartbeats.send(message(session, r.dispatch.beadId(), r.dispatch.run(), r.leaseId));
+          heartbeats.send(
+              message(session, r.dispatch.beadId(), r.dispatch.run(), r.leaseId, r.usageSoFar()));
         }
         for (ResultSender.Unsent u : results.unsent()) {
-          heartbeats.send(message(session, u.result.beadId(), u.result.run(), u.result.leaseId()));
+          heartbeats.send(
+              message(
+                  session,
+                  u.result.beadId(),
+                  u.result.run(),
+                  u.result.leaseId(),
+                  u.result.usage()));
         }
       }
     } catch (Throwable t) {
@@ -128,16 +136,22 @@ final class Heartbeats {
   void first(Session session, MessageProducer producer, Running r) throws JMSException {
     producer.send(
         session.createTopic(Addresses.HEARTBEATS),
-        message(session, r.dispatch.beadId(), r.dispatch.run(), r.leaseId),
+        message(session, r.dispatch.beadId(), r.dispatch.run(), r.leaseId, null),
         DeliveryMode.NON_PERSISTENT,
         Message.DEFAULT_PRIORITY,
         0);
   }
 
-  private TextMessage message(Session session, String beadId, long run, String leaseId)
+  /**
+   * A heartbeat message.
+   *
+   * @param usage what the run has reported spending so far, or null
+   */
+  private TextMessage message(Session session, String beadId, long run, String leaseId, Usage usage)
       throws JMSException {
     TextMessage m =
-        session.createTextMessage(Wire.encode(Heartbeat.of(beadId, run, leaseId, workerId)));
+        session.createTextMessage(
+            Wire.encode(Heartbeat.of(beadId, run, leaseId, workerId).withUsage(usage)));
     m.setStringProperty(Properties.TYPE, "heartbeat");
     m.setStringProperty(Properties.BEAD_ID, beadId);
     return m;

@@ -89,7 +89,8 @@ public final class Worker implements AutoCloseable {
             this.settings,
             circuits,
             running,
-            new AgentAttempt(this.settings, new AgentRunner(settings.logRoot(), clock), output),
+            new AgentAttempt(
+                this.settings, new AgentRunner(settings.logRoot(), clock), output, clock),
             results,
             new AbandonedClaims(id, () -> stopping),
             heartbeats,

@@ -56,7 +56,8 @@ class AgentAttemptTest {
     return new AgentAttempt(
         settings,
         new AgentRunner(settings.logRoot(), Clock.systemUTC()),
-        (dispatch, lines) -> watched.addAll(lines));
+        (dispatch, lines) -> watched.addAll(lines),
+        Clock.systemUTC());
   }
 
   static Running running(String description) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beadpool.bead.Json;
 import dev.beadpool.broker.EmbeddedBroker;
+import dev.beadpool.config.AgentConfig;
 import dev.beadpool.messaging.BrokerSettings;
 import dev.beadpool.messaging.DeadLetters;
 import dev.beadpool.protocol.Addresses;
@@ -15,8 +16,10 @@ import dev.beadpool.protocol.DispatchMessage;
 import dev.beadpool.protocol.LeaseSecret;
 import dev.beadpool.protocol.Outcome;
 import dev.beadpool.protocol.RunResult;
+import dev.beadpool.protocol.Usage;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import jakarta.jms.Message;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,11 +63,17 @@ class WorkerOverBrokerTest {
 
   /** Starts a one-slot worker whose agent is {@code script}, run by {@code /bin/sh}. */
   Worker startWorker(String script) throws Exception {
+    return startWorker(script, AgentConfig.NONE);
+  }
+
+  /** Starts a one-slot worker whose agent is {@code script}, with {@code agents} as its config. */
+  Worker startWorker(String script, AgentConfig agents) throws Exception {
     Path agent = dir.resolve("agent.sh");
     Files.writeString(agent, script, StandardCharsets.UTF_8);
     worker =
         new Worker(
             WorkerSettings.builder(brokerSettings, "w-1", List.of("/bin/sh", agent.toString()))
+                .agents(agents.withDefaultCommand(List.of("/bin/sh", agent.toString())))
                 .slots(1)
                 .timeout(Duration.ofSeconds(30))
                 .heartbeat(Duration.ofMillis(200))
@@ -127,6 +136,51 @@ class WorkerOverBrokerTest {
     assertThat(coordinator.waiting(Addresses.DISPATCH))
         .as("the dispatch was acknowledged")
         .isZero();
+  }
+
+  @Test
+  void heartbeatsCarryTheUsageSoFarAndTheResultTheWholeOfIt() throws Exception {
+    Path go = dir.resolve("go");
+    startWorker(
+        "printf '{\"input_tokens\": 100, \"cost_usd\": 0.10}' > \"$BEADPOOL_USAGE\"\n"
+            + "while [ ! -f '"
+            + go
+            + "' ]; do sleep 0.05; done\n"
+            + "printf '{\"input_tokens\": 300, \"output_tokens\": 40, \"cost_usd\": 0.35}'"
+            + " > \"$BEADPOOL_USAGE\"\n"
+            + "exit 0\n");
+
+    coordinator.dispatch(dispatch("x-1", 12));
+
+    Usage soFar = new Usage(100L, null, new BigDecimal("0.10"), null);
+    await()
+        .atMost(WAIT)
+        .until(() -> coordinator.heartbeats.stream().anyMatch(h -> soFar.equals(h.usage())));
+    Files.createFile(go);
+    RunResult result = resultOf(12);
+    assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(result.usage()).isEqualTo(new Usage(300L, 40L, new BigDecimal("0.35"), null));
+  }
+
+  @Test
+  void aRunThatHitsAUsageLimitIsReleasedWithItsResetAndTheCircuitStaysClosed() throws Exception {
+    Path yaml = dir.resolve("beadpool.yaml");
+    Files.writeString(
+        yaml,
+        "agent:\n  command: [x]\n  limit:\n    patterns:\n"
+            + "      - 'usage limit reached\\|(?<epoch>\\d+)'\n");
+    long reset = java.time.Instant.now().plusSeconds(600).getEpochSecond();
+    startWorker(
+        "echo 'Claude AI usage limit reached|" + reset + "'\nexit 1\n", AgentConfig.loadFile(yaml));
+
+    coordinator.dispatch(dispatch("x-1", 13));
+
+    RunResult result = resultOf(13);
+    assertThat(result.outcome()).isEqualTo(Outcome.RELEASED);
+    assertThat(result.limit().until()).isEqualTo(java.time.Instant.ofEpochSecond(reset));
+    CircuitBreaker breaker = worker.breaker("default");
+    assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isZero();
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
 
   @Test
