@@ -41,6 +41,8 @@ import picocli.CommandLine.Command;
       DoctorCommand.class,
       CoordinatorCommand.class,
       StatusCommand.class,
+      PauseCommand.class,
+      ResumeCommand.class,
       RunsCommand.class,
       CostsCommand.class,
       WatchCommand.class,

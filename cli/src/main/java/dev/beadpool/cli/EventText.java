@@ -22,6 +22,11 @@ final class EventText {
   /** The lines that show {@code e}: one, or an output event's lines. */
   static List<String> lines(PoolEvent e) {
     List<String> lines = new ArrayList<>();
+    if (PoolEvent.PAUSED.equals(e.type()) || PoolEvent.RESUMED.equals(e.type())) {
+      // why: the pool's own event, of no bead; its detail is the whole sentence
+      lines.add(TerminalText.safe(time(e.at()) + " " + e.detail()));
+      return lines;
+    }
     String head = time(e.at()) + " " + e.beadId() + " ";
     switch (e.type()) {
       case PoolEvent.SNAPSHOT -> {

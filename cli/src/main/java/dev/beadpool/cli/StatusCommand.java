@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
     description = {
       "Ask the running coordinator what the pool is doing: runs in flight (bead,",
       "attempt, worker, state), the live workers (profiles, slots, busy, open agent",
-      "circuits), the profiles whose beads no live worker takes, and counts.",
+      "circuits), the profiles whose beads no live worker takes, the pauses in force",
+      "(a usage limit, or `beadpool pause`), and counts.",
       "Example: beadpool status --json"
     })
 final class StatusCommand extends BaseCommand {
@@ -81,6 +82,14 @@ final class StatusCommand extends BaseCommand {
                         "held: %s (%d bead(s); raise the budget in beadpool.yaml to release"
                             + " them)%n",
                         h.path("why").asText(), h.path("beads").asInt()));
+    status
+        .path("paused")
+        .forEach(
+            p ->
+                out()
+                    .printf(
+                        "paused: %s%n",
+                        dev.beadpool.bead.TerminalText.safe(p.path("text").asText())));
     printWorkers(status.path("workers"));
     status
         .path("stalled")

@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  *                     "acceptance", "notes", "appendNotes", "claim", "actor"}
  * POST /api/dep      {"op": "add"|"remove", "from", "to", "type", "actor"}
  * POST /api/import   {"path", "actor"}
+ * POST /api/pause    {"profile" | "all": true, "until": "2h" | ISO time | absent, "reason", "actor"}
+ * POST /api/resume   {"profile" | "all": true, "actor"}
  * </pre>
  *
  * Errors: {@code {"error": "..."}} with 400 (bad request), 401 (no or wrong token), 403 (foreign
@@ -82,6 +84,7 @@ public final class CoordinatorApi implements AutoCloseable {
   private final ApiLimits limits;
   private final RequestGuard guard;
   private final BeadWrites writes;
+  private final PauseWrites pauses;
   private final ExecutorService requests;
   private final EventStreams streams;
 
@@ -102,6 +105,7 @@ public final class CoordinatorApi implements AutoCloseable {
         new BeadWrites(
             coordinator,
             new ImportFiles(ImportFiles.projectDirOf(lock.storeFile()), limits.maxImportBytes()));
+    this.pauses = new PauseWrites(coordinator);
     // why the port in the names: a thread dump then says which API a thread serves
     int port = server.getAddress().getPort();
     this.requests =
@@ -248,6 +252,8 @@ public final class CoordinatorApi implements AutoCloseable {
             case "POST /api/update" -> writes.update(body);
             case "POST /api/dep" -> writes.dep(body);
             case "POST /api/import" -> writes.importFile(body);
+            case "POST /api/pause" -> pauses.pause(body);
+            case "POST /api/resume" -> pauses.resume(body);
             default ->
                 throw new ApiError(
                     404, "no such endpoint: " + exchange.getRequestMethod() + " " + path);

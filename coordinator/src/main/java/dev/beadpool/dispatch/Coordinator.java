@@ -11,12 +11,15 @@ import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.BeadUpdate;
 import dev.beadpool.store.ImportResult;
 import dev.beadpool.store.NewBead;
+import dev.beadpool.store.Pause;
 import dev.beadpool.store.RunLedger;
 import jakarta.jms.JMSException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +97,8 @@ public final class Coordinator implements AutoCloseable {
             duties.queue(),
             duties.stalls(),
             duties.flush(),
-            duties.budgetFile());
+            duties.budgetFile(),
+            duties.pauses());
   }
 
   /** Loads the graph, restores in-flight runs from the store, connects and starts dispatching. */
@@ -228,6 +232,39 @@ public final class Coordinator implements AutoCloseable {
       duties.queue().pump();
       duties.flush().flush();
       return result;
+    }
+  }
+
+  /**
+   * {@code beadpool pause}: no new run of {@code profile} (null: of any profile) starts until
+   * {@code until} (null: until resumed); running runs finish.
+   *
+   * @throws IllegalArgumentException for an unknown profile, a past end or a bad reason
+   */
+  public Pause pause(String profile, Instant until, String reason, String actor) {
+    synchronized (lock) {
+      return duties.handPauses().pause(profile, until, reason, actor);
+    }
+  }
+
+  /**
+   * {@code beadpool resume}: ends the pause of {@code profile} (null: the pool's), if one holds.
+   */
+  public Optional<Pause> resume(String profile, String actor) {
+    synchronized (lock) {
+      return duties.handPauses().resume(profile, actor);
+    }
+  }
+
+  /** The coordinator's clock: what a pause's "2h" counts from. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The pauses in force now, the whole pool's first. */
+  public List<Pause> pauses() {
+    synchronized (lock) {
+      return duties.pauses().all();
     }
   }
 

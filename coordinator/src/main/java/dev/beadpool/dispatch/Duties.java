@@ -13,6 +13,11 @@ import dev.beadpool.dispatch.outbox.BdContext;
 import dev.beadpool.dispatch.outbox.DispatchPublisher;
 import dev.beadpool.dispatch.outbox.Outbox;
 import dev.beadpool.dispatch.outbox.OutboxFlush;
+import dev.beadpool.dispatch.pause.HandPauses;
+import dev.beadpool.dispatch.pause.LimitPauses;
+import dev.beadpool.dispatch.pause.PauseBoard;
+import dev.beadpool.dispatch.pause.PauseRouting;
+import dev.beadpool.dispatch.pause.PausedClaims;
 import dev.beadpool.dispatch.queue.DispatchQueue;
 import dev.beadpool.dispatch.queue.Dispatcher;
 import dev.beadpool.dispatch.queue.GraphChanges;
@@ -27,6 +32,7 @@ import dev.beadpool.dispatch.state.GraphMirror;
 import dev.beadpool.dispatch.state.InFlight;
 import dev.beadpool.dispatch.state.Lifecycle;
 import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.PauseRows;
 import dev.beadpool.store.RunLedger;
 import java.time.Clock;
 
@@ -72,7 +78,9 @@ public record Duties(
     Heartbeats heartbeats,
     PresenceHandler presences,
     BudgetGate budget,
-    BudgetFile budgetFile) {
+    BudgetFile budgetFile,
+    PauseBoard pauses,
+    HandPauses handPauses) {
 
   /** The duties over {@code store}, on {@code clock}, with a lock of their own. */
   public static Duties wire(BeadStore store, CoordinatorSettings settings, Clock clock) {
@@ -89,12 +97,14 @@ public record Duties(
     BdContext bdContext = new BdContext(store);
     DispatchPublisher publisher = new DispatchPublisher(lock, store, ledger, bdContext, clock);
     WorkerRegistry workers = new WorkerRegistry(settings, clock);
-    Dispatcher dispatcher = new Dispatcher(ledger, settings, clock, inFlight, outbox);
+    PauseBoard pauses = new PauseBoard(new PauseRows(store), clock, outbox);
+    PauseRouting routing = new PauseRouting(pauses, settings.agents());
+    Dispatcher dispatcher = new Dispatcher(ledger, settings, clock, inFlight, outbox, routing);
     BudgetGate budget = new BudgetGate(store, ledger, settings.agents(), settings.budgets(), clock);
     BudgetFile budgetFile = new BudgetFile(settings.configFile(), budget);
     DispatchQueue queue =
         new DispatchQueue(
-            store, ledger, settings, clock, graph, inFlight, workers, dispatcher, budget);
+            store, ledger, settings, clock, graph, inFlight, workers, dispatcher, budget, routing);
     GraphChanges changes = new GraphChanges(store, ledger, clock, graph, queue, outbox);
     Leases leases = new Leases(settings.lease());
     RunOutput output = new RunOutput(events, messages, clock);
@@ -117,7 +127,7 @@ public record Duties(
     Recovery recovery =
         new Recovery(
             store, ledger, settings, clock, graph, inFlight, leases, queue, outbox, publisher,
-            bdContext);
+            bdContext, pauses);
     OutboxFlush flush = new OutboxFlush(outbox, graph, recovery, publisher, events);
     StallWatch stalls = new StallWatch(settings, workers, inFlight, queue, outbox);
     LeaseExpiry expiry =
@@ -136,7 +146,8 @@ public record Duties(
             settlement,
             recovery,
             flush,
-            budget);
+            budget,
+            new LimitPauses(pauses, settings.agents(), clock));
     DeadLetteredDispatches deadLetters =
         new DeadLetteredDispatches(
             lock,
@@ -158,7 +169,16 @@ public record Duties(
             messages,
             poison,
             new ClaimHandler.Parts(
-                workers, inFlight, leases, graph, queue, publisher, outbox, flush, events));
+                workers,
+                inFlight,
+                leases,
+                graph,
+                queue,
+                publisher,
+                outbox,
+                flush,
+                events,
+                new PausedClaims(ledger, clock, inFlight, pauses, publisher, outbox, settlement)));
     Heartbeats heartbeats =
         new Heartbeats(lock, clock, messages, workers, inFlight, leases, ledger, budget);
     PresenceHandler presences =
@@ -195,6 +215,8 @@ public record Duties(
         heartbeats,
         presences,
         budget,
-        budgetFile);
+        budgetFile,
+        pauses,
+        new HandPauses(settings.agents(), clock, pauses, queue, flush));
   }
 }

@@ -5,6 +5,9 @@ import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyType;
 import dev.beadpool.dispatch.budget.BudgetGate;
 import dev.beadpool.dispatch.budget.BudgetHold;
+import dev.beadpool.dispatch.pause.PauseBoard;
+import dev.beadpool.dispatch.pause.PauseText;
+import dev.beadpool.dispatch.pause.PauseView;
 import dev.beadpool.dispatch.queue.DispatchQueue;
 import dev.beadpool.dispatch.registry.StallWatch;
 import dev.beadpool.dispatch.registry.WorkerRegistry;
@@ -12,6 +15,7 @@ import dev.beadpool.dispatch.state.Counters;
 import dev.beadpool.dispatch.state.GraphMirror;
 import dev.beadpool.dispatch.state.InFlight;
 import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.Pause;
 import dev.beadpool.store.Run;
 import dev.beadpool.store.RunLedger;
 import dev.beadpool.store.RunState;
@@ -22,6 +26,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -41,6 +46,7 @@ final class LiveView {
   private final Counters counters;
   private final RunOutput output;
   private final BudgetGate budget;
+  private final PauseBoard pauses;
 
   LiveView(Duties duties) {
     this.store = duties.store();
@@ -54,6 +60,7 @@ final class LiveView {
     this.counters = duties.counters();
     this.output = duties.output();
     this.budget = duties.budget();
+    this.pauses = duties.pauses();
   }
 
   PoolStatus status(int outages) {
@@ -84,7 +91,8 @@ final class LiveView {
         counters.forgedResults(),
         outages,
         humanHolds().all(),
-        budgetHolds());
+        budgetHolds(),
+        pauses.all().stream().map(p -> PauseView.of(p, clock.instant())).toList());
   }
 
   /** The budgets that hold waiting beads back, most beads first. */
@@ -168,6 +176,10 @@ final class LiveView {
           .orElse(null);
     } else if (run == null && queue.isWaiting(beadId)) {
       String profile = queue.profileOf(beadId);
+      Optional<Pause> pause = profile == null ? pauses.active(Pause.POOL) : pauses.holding(profile);
+      if (pause.isPresent()) {
+        return "held: " + PauseText.held(pause.get(), clock.instant());
+      }
       String overBudget = budget.reason(beadId, profile);
       if (overBudget != null) {
         return "held: " + overBudget;

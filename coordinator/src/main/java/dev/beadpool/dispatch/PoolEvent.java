@@ -58,6 +58,15 @@ public record PoolEvent(
   /** The bead failed for good: a failure bead (its id in {@code detail}) now blocks it. */
   public static final String FAILURE_BEAD = "failure-bead";
 
+  /**
+   * A profile ({@code profile}; null: the whole pool) is paused: none of its runs start until the
+   * time {@code detail} names. Of no bead: every watcher gets it, once per pause.
+   */
+  public static final String PAUSED = "paused";
+
+  /** A pause ended ({@code detail} says how): the profile's beads are dispatched again. */
+  public static final String RESUMED = "resumed";
+
   // ---- run-ended outcomes ----------------------------------------------------------------------
 
   public static final String DONE = "done";
@@ -159,6 +168,19 @@ public record PoolEvent(
   /** The bead's last run failed its last attempt: {@code failureBead} now blocks it. */
   public static PoolEvent failureBead(Run lastRun, String failureBead, Instant at) {
     return ofRun(FAILURE_BEAD, lastRun, Statuses.OPEN, FAILED, failureBead, at);
+  }
+
+  /**
+   * A pause began ({@link #PAUSED}) or ended ({@link #RESUMED}), said once for the whole pool.
+   *
+   * @param profile the profile, or null for the whole pool
+   * @param detail the sentence the coordinator's log says too
+   * @param run the run that hit a usage limit, 0 if none
+   */
+  public static PoolEvent pause(
+      String type, String profile, String detail, long run, String worker, Instant at) {
+    return new PoolEvent(
+        type, null, run, 0, 0, worker, profile, null, null, detail, null, time(at));
   }
 
   /**

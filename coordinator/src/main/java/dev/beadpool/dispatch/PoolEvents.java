@@ -34,9 +34,9 @@ public final class PoolEvents {
   private final AtomicInteger numbers = new AtomicInteger();
 
   /**
-   * Delivers the events of {@code beadIds} (empty: of every bead) to {@code listener}, on a sender
-   * thread of its own, until the subscription is closed, the listener throws, or it falls {@link
-   * #QUEUE_CAPACITY} events behind.
+   * Delivers the events of {@code beadIds} (empty: of every bead), and the pool's own (pauses), to
+   * {@code listener}, on a sender thread of its own, until the subscription is closed, the listener
+   * throws, or it falls {@link #QUEUE_CAPACITY} events behind.
    */
   public Subscription subscribe(Set<String> beadIds, Consumer<PoolEvent> listener) {
     Subscription subscription = open(beadIds);
@@ -77,7 +77,8 @@ public final class PoolEvents {
   /** Hands {@code event} to every subscription that wants it; never waits. */
   public void publish(PoolEvent event) {
     for (Subscription s : subscriptions) {
-      if (s.beadIds.isEmpty() || s.beadIds.contains(event.beadId())) {
+      // why: an event of no bead (a pause) is the pool's, and every watcher's business
+      if (s.beadIds.isEmpty() || event.beadId() == null || s.beadIds.contains(event.beadId())) {
         s.offer(event);
       }
     }

@@ -1,6 +1,7 @@
 package dev.beadpool.dispatch;
 
 import dev.beadpool.dispatch.budget.BudgetHold;
+import dev.beadpool.dispatch.pause.PauseView;
 import java.util.List;
 
 /**
@@ -16,6 +17,7 @@ import java.util.List;
  * @param handoffs runs that ended in a handoff to a fresh agent
  * @param blockedByDiscovery runs whose agent found a blocker for its bead
  * @param budgetHolds the budgets that hold waiting beads back, each with how many
+ * @param paused the pauses in force (the whole pool's, profiles'), each with its end and reason
  */
 public record PoolStatus(
     int waiting,
@@ -33,7 +35,8 @@ public record PoolStatus(
     long forgedResults,
     int brokerOutages,
     List<HumanHold> heldBy,
-    List<BudgetHold> budgetHolds) {
+    List<BudgetHold> budgetHolds,
+    List<PauseView> paused) {
 
   /** Nothing waiting, dispatched or running. */
   public boolean idle() {

@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int CURRENT_VERSION = 5;
+  static final int CURRENT_VERSION = 6;
 
   private static final List<String> V1 =
       List.of(
@@ -150,8 +150,27 @@ final class Schema {
           "ALTER TABLE runs ADD COLUMN cost_usd TEXT",
           "ALTER TABLE runs ADD COLUMN model TEXT");
 
+  /**
+   * Version 6, pauses: a profile ({@code scope} its name), or the whole pool ({@code scope} {@code
+   * *}), paused until a time (epoch millis; null: until resumed by hand), why, and where it was
+   * seen (the run and worker that hit a usage limit) or who paused it by hand.
+   */
+  private static final List<String> V6 =
+      List.of(
+          """
+          CREATE TABLE pauses (
+            scope  TEXT PRIMARY KEY,
+            since  INTEGER NOT NULL,
+            until  INTEGER,
+            reason TEXT NOT NULL,
+            run    INTEGER NOT NULL DEFAULT 0,
+            worker TEXT,
+            actor  TEXT,
+            line   TEXT
+          ) WITHOUT ROWID""");
+
   /** Migration {@code i} takes the store from version {@code i} to {@code i + 1}. */
-  private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
+  private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6);
 
   private Schema() {}
 

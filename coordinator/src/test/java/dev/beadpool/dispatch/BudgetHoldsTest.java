@@ -70,7 +70,8 @@ class BudgetHoldsTest extends DutiesOnSettableClock {
             duties.queue(),
             duties.stalls(),
             duties.flush(),
-            duties.budgetFile())
+            duties.budgetFile(),
+            duties.pauses())
         .run();
   }
 

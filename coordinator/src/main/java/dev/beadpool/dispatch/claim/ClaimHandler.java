@@ -9,6 +9,7 @@ import dev.beadpool.dispatch.lease.Leases;
 import dev.beadpool.dispatch.outbox.DispatchPublisher;
 import dev.beadpool.dispatch.outbox.Outbox;
 import dev.beadpool.dispatch.outbox.OutboxFlush;
+import dev.beadpool.dispatch.pause.PausedClaims;
 import dev.beadpool.dispatch.queue.DispatchQueue;
 import dev.beadpool.dispatch.registry.WorkerRegistry;
 import dev.beadpool.dispatch.state.GraphMirror;
@@ -51,7 +52,8 @@ public final class ClaimHandler {
       DispatchPublisher publisher,
       Outbox outbox,
       OutboxFlush flush,
-      PoolEvents events) {}
+      PoolEvents events,
+      PausedClaims paused) {}
 
   private final Object lock;
   private final RunLedger ledger;
@@ -117,6 +119,11 @@ public final class ClaimHandler {
   public ClaimReply claim(ClaimRequest request) {
     synchronized (lock) {
       parts.workers().heardFrom(request.worker());
+      Optional<ClaimReply> paused = parts.paused().refuse(request);
+      if (paused.isPresent()) {
+        parts.flush().flush();
+        return paused.get();
+      }
       RunLedger.ClaimDecision decision =
           ledger.claim(
               request.beadId(),

@@ -3,6 +3,7 @@ package dev.beadpool.dispatch.lease;
 import dev.beadpool.dispatch.budget.BudgetFile;
 import dev.beadpool.dispatch.outbox.DispatchPublisher;
 import dev.beadpool.dispatch.outbox.OutboxFlush;
+import dev.beadpool.dispatch.pause.PauseBoard;
 import dev.beadpool.dispatch.queue.DispatchQueue;
 import dev.beadpool.dispatch.registry.StallWatch;
 import dev.beadpool.dispatch.state.Lifecycle;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's periodic duties, run by its lease timer ({@code coordinator-leases}) every
- * lease check: expire leases, send again what could not be sent, dispatch what has room, say what
- * stalls. Under the coordinator's lock; catches everything and tries again next time.
+ * lease check: expire leases, end the pauses whose time has come, send again what could not be
+ * sent, dispatch what has room, say what stalls. Under the coordinator's lock; catches everything
+ * and tries again next time.
  */
 public final class LeaseCheck implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(LeaseCheck.class);
@@ -30,6 +32,7 @@ public final class LeaseCheck implements Runnable {
   private final StallWatch stalls;
   private final OutboxFlush flush;
   private final BudgetFile budgets;
+  private final PauseBoard pauses;
 
   public LeaseCheck(
       Object lock,
@@ -41,7 +44,8 @@ public final class LeaseCheck implements Runnable {
       DispatchQueue queue,
       StallWatch stalls,
       OutboxFlush flush,
-      BudgetFile budgets) {
+      BudgetFile budgets,
+      PauseBoard pauses) {
     this.lock = lock;
     this.clock = clock;
     this.lifecycle = lifecycle;
@@ -52,6 +56,7 @@ public final class LeaseCheck implements Runnable {
     this.stalls = stalls;
     this.flush = flush;
     this.budgets = budgets;
+    this.pauses = pauses;
   }
 
   /** Expires leases, republishes what could not be sent. */
@@ -64,6 +69,7 @@ public final class LeaseCheck implements Runnable {
       try {
         Instant now = clock.instant();
         expiry.check(now);
+        pauses.check(now);
         if (brokerUp.getAsBoolean()) {
           publisher.republish();
         }

@@ -4,6 +4,7 @@ import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.IssueTypes;
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.dispatch.budget.BudgetGate;
+import dev.beadpool.dispatch.pause.PauseRouting;
 import dev.beadpool.dispatch.registry.WorkerRegistry;
 import dev.beadpool.dispatch.state.GraphMirror;
 import dev.beadpool.dispatch.state.InFlight;
@@ -35,6 +36,7 @@ public final class DispatchQueue {
   private final WorkerRegistry workers;
   private final Dispatcher dispatcher;
   private final BudgetGate budget;
+  private final PauseRouting pauses;
 
   private final TreeSet<BeadState> waiting;
   private final Set<String> waitingIds = new HashSet<>();
@@ -55,7 +57,8 @@ public final class DispatchQueue {
       InFlight inFlight,
       WorkerRegistry workers,
       Dispatcher dispatcher,
-      BudgetGate budget) {
+      BudgetGate budget,
+      PauseRouting pauses) {
     this.store = store;
     this.ledger = ledger;
     this.settings = settings;
@@ -65,6 +68,7 @@ public final class DispatchQueue {
     this.workers = workers;
     this.dispatcher = dispatcher;
     this.budget = budget;
+    this.pauses = pauses;
     this.waiting = new TreeSet<>(SortPolicy.PRIORITY.comparator(clock.instant()));
   }
 
@@ -168,7 +172,14 @@ public final class DispatchQueue {
    */
   public void pump() {
     Set<String> unserved = workers.unservedProfiles();
-    if (!settings.agents().hasProfileLimits() && unserved.isEmpty() && !budget.active()) {
+    boolean paused = pauses.any();
+    if (paused && pauses.holdsAll()) {
+      return;
+    }
+    if (!settings.agents().hasProfileLimits()
+        && unserved.isEmpty()
+        && !paused
+        && !budget.active()) {
       while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()) {
         BeadState next = waiting.pollFirst();
         waitingIds.remove(next.id());
@@ -185,7 +196,12 @@ public final class DispatchQueue {
     Iterator<BeadState> it = waiting.iterator();
     while (inFlight.size() < settings.maxInFlight() && it.hasNext()) {
       String id = it.next().id();
-      String profile = waitingProfiles.computeIfAbsent(id, this::route);
+      String routed = waitingProfiles.computeIfAbsent(id, this::route);
+      // why: a paused profile's beads wait here, or go to its fallback (routing says which)
+      String profile = routed == null || !paused ? routed : pauses.target(routed);
+      if (routed != null && profile == null) {
+        continue;
+      }
       if (budget.hold(id, profile) != null) {
         continue; // why: held beads stay queued, so raising the budget releases them
       }

@@ -3,6 +3,7 @@ package dev.beadpool.dispatch.queue;
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.dispatch.PoolEvent;
 import dev.beadpool.dispatch.outbox.Outbox;
+import dev.beadpool.dispatch.pause.PauseRouting;
 import dev.beadpool.dispatch.state.InFlight;
 import dev.beadpool.store.Run;
 import dev.beadpool.store.RunLedger;
@@ -19,18 +20,21 @@ public final class Dispatcher {
   private final Clock clock;
   private final InFlight inFlight;
   private final Outbox outbox;
+  private final PauseRouting pauses;
 
   public Dispatcher(
       RunLedger ledger,
       CoordinatorSettings settings,
       Clock clock,
       InFlight inFlight,
-      Outbox outbox) {
+      Outbox outbox,
+      PauseRouting pauses) {
     this.ledger = ledger;
     this.settings = settings;
     this.clock = clock;
     this.inFlight = inFlight;
     this.outbox = outbox;
+    this.pauses = pauses;
   }
 
   public void dispatch(String beadId, long delayMillis) {
@@ -38,7 +42,7 @@ public final class Dispatcher {
         ledger.dispatch(
             beadId,
             clock.millis() + delayMillis,
-            (bead, attempt) -> settings.agents().route(bead, attempt));
+            (bead, attempt) -> pauses.reroute(settings.agents().route(bead, attempt)));
     inFlight.put(run);
     outbox.add(run);
     outbox.happened(PoolEvent.dispatched(run, clock.instant()));

@@ -5,6 +5,7 @@ import dev.beadpool.dispatch.lease.Leases;
 import dev.beadpool.dispatch.outbox.BdContext;
 import dev.beadpool.dispatch.outbox.DispatchPublisher;
 import dev.beadpool.dispatch.outbox.Outbox;
+import dev.beadpool.dispatch.pause.PauseBoard;
 import dev.beadpool.dispatch.queue.DispatchQueue;
 import dev.beadpool.dispatch.state.GraphMirror;
 import dev.beadpool.dispatch.state.InFlight;
@@ -38,6 +39,7 @@ public final class Recovery {
   private final Outbox outbox;
   private final DispatchPublisher publisher;
   private final BdContext bdContext;
+  private final PauseBoard pauses;
 
   public Recovery(
       BeadStore store,
@@ -50,7 +52,8 @@ public final class Recovery {
       DispatchQueue queue,
       Outbox outbox,
       DispatchPublisher publisher,
-      BdContext bdContext) {
+      BdContext bdContext,
+      PauseBoard pauses) {
     this.store = store;
     this.ledger = ledger;
     this.settings = settings;
@@ -62,6 +65,7 @@ public final class Recovery {
     this.outbox = outbox;
     this.publisher = publisher;
     this.bdContext = bdContext;
+    this.pauses = pauses;
   }
 
   /**
@@ -69,6 +73,7 @@ public final class Recovery {
    * dispatched one is published again) and queues what is ready.
    */
   public void restore() {
+    pauses.restore();
     graph.load();
     publisher.storeId(store.storeId());
     bdContext.reload();
@@ -103,6 +108,7 @@ public final class Recovery {
   public void rebuild() {
     log.warn("rebuilding the coordinator's state from the store");
     outbox.clear();
+    pauses.restore();
     graph.load();
     inFlight.clear();
     queue.clear();

@@ -5,6 +5,7 @@ import dev.beadpool.dispatch.PoolEvent;
 import dev.beadpool.dispatch.budget.BudgetGate;
 import dev.beadpool.dispatch.outbox.Outbox;
 import dev.beadpool.dispatch.outbox.OutboxFlush;
+import dev.beadpool.dispatch.pause.LimitPauses;
 import dev.beadpool.dispatch.recovery.Recovery;
 import dev.beadpool.dispatch.state.Counters;
 import dev.beadpool.dispatch.state.InFlight;
@@ -37,6 +38,7 @@ public final class ResultApplier {
   private final Recovery recovery;
   private final OutboxFlush flush;
   private final BudgetGate budget;
+  private final LimitPauses limits;
 
   public ResultApplier(
       Object lock,
@@ -50,7 +52,8 @@ public final class ResultApplier {
       Settlement settlement,
       Recovery recovery,
       OutboxFlush flush,
-      BudgetGate budget) {
+      BudgetGate budget,
+      LimitPauses limits) {
     this.lock = lock;
     this.store = store;
     this.ledger = ledger;
@@ -63,6 +66,7 @@ public final class ResultApplier {
     this.recovery = recovery;
     this.flush = flush;
     this.budget = budget;
+    this.limits = limits;
   }
 
   /**
@@ -130,6 +134,10 @@ public final class ResultApplier {
     outbox.happened(
         PoolEvent.runEnded(
             decision.run(), Settlement.outcome(decision), result.error(), clock.instant()));
+    if (decision.effect() == RunLedger.Effect.RELEASED && result.limit() != null) {
+      // why before settling: the release puts the bead back in the queue, which must hold it
+      limits.hit(decision.run(), result.limit());
+    }
     settlement.settle(decision);
   }
 }

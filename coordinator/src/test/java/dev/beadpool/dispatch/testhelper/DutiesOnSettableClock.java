@@ -3,6 +3,7 @@ package dev.beadpool.dispatch.testhelper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.config.AgentConfig;
 import dev.beadpool.dispatch.Backoff;
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.dispatch.Duties;
@@ -47,14 +48,15 @@ public abstract class DutiesOnSettableClock {
   private final Map<Long, LeaseSecret> secrets = new HashMap<>();
 
   @BeforeEach
-  void wireDuties() {
+  void wireDuties() throws Exception {
     store = BeadStore.open(dir.resolve("beads.db"), clock);
     settings =
         settings(
                 CoordinatorSettings.builder(BrokerSettings.anonymous("tcp://localhost:1"))
                     .lease(LEASE)
                     .leaseCheck(LEASE_CHECK)
-                    .backoff(new Backoff(BACKOFF, 2.0, Duration.ofMinutes(5), 0)))
+                    .backoff(new Backoff(BACKOFF, 2.0, Duration.ofMinutes(5), 0))
+                    .agents(agents()))
             .build();
     duties = Duties.wire(store, settings, clock);
   }
@@ -70,6 +72,11 @@ public abstract class DutiesOnSettableClock {
     store = BeadStore.open(dir.resolve("beads.db"), clock);
     duties = Duties.wire(store, settings, clock);
     start();
+  }
+
+  /** The profiles and routing the duties run with; a test that needs some overrides this. */
+  protected AgentConfig agents() throws Exception {
+    return AgentConfig.NONE;
   }
 
   @AfterEach
@@ -107,6 +114,11 @@ public abstract class DutiesOnSettableClock {
     ClaimReply reply = duties.claims().claim(ClaimRequest.of(beadId, run.run(), worker, secret));
     assertThat(reply.granted()).as("claim of %s granted", beadId).isTrue();
     return reply;
+  }
+
+  /** The secret a test's claim of {@code run} signs its results with. */
+  protected LeaseSecret secretOf(long run) {
+    return secrets.get(run);
   }
 
   /** The worker that holds the bead's run says its agent failed (signed as a worker signs it). */
