@@ -151,7 +151,17 @@ class ComposeSmokeIT {
         composeRun("exec", "-T", "coordinator", "stat", "-c", "%u", REMOTE + "/refs/heads/bead");
     assertThat(remoteOwner.output().strip()).isEqualTo(uid);
     Result mounted =
-        run(STEP, List.of("git", "-C", repo.toString(), "for-each-ref", "refs/heads/bead/"));
+        run(
+            STEP,
+            List.of(
+                "git",
+                "-c",
+                "safe.directory=*",
+                "-C",
+                repo.toString(),
+                "for-each-ref",
+                "refs/heads/bead/"));
+    assertThat(mounted.exit()).as(mounted.output()).isZero();
     assertThat(mounted.output())
         .as("workers push to the remote, never into the mounted repository")
         .isBlank();
