@@ -2,8 +2,11 @@ package dev.beadpool.worker;
 
 import dev.beadpool.agent.AgentRun;
 import dev.beadpool.agent.AgentRunner;
+import dev.beadpool.agent.Git;
+import dev.beadpool.agent.GitException;
+import dev.beadpool.agent.RemoteFailure;
+import dev.beadpool.agent.RepositoryClone;
 import dev.beadpool.agent.Workspace;
-import dev.beadpool.agent.Worktrees;
 import dev.beadpool.agent.bd.BdSupport;
 import dev.beadpool.agent.limit.LimitWatch;
 import dev.beadpool.agent.usage.UsageFile;
@@ -12,6 +15,7 @@ import dev.beadpool.config.AgentProfile;
 import dev.beadpool.config.Durations;
 import dev.beadpool.protocol.BdOperation;
 import dev.beadpool.protocol.DispatchMessage;
+import dev.beadpool.protocol.PushedBranch;
 import dev.beadpool.protocol.RunResult;
 import dev.beadpool.protocol.Usage;
 import dev.beadpool.protocol.UsageLimit;
@@ -46,6 +50,8 @@ final class AgentAttempt {
   private final AgentRunner runner;
   private final RunOutput output;
   private final Clock clock;
+  private final Git git;
+  private final RepositoryClone clone;
 
   /**
    * @param clock reads when a usage limit resets ({@code resets in 5m}, the default pause)
@@ -55,6 +61,8 @@ final class AgentAttempt {
     this.runner = runner;
     this.output = output;
     this.clock = clock;
+    this.git = new Git(settings.gitTimeout());
+    this.clone = CodeFlow.cloneOf(settings, git);
   }
 
   /** A profile's run timeout: its own, else the worker's. */
@@ -136,6 +144,7 @@ final class AgentAttempt {
               dispatch,
               profile,
               settings,
+              clone,
               runDir,
               timeout,
               lines -> {
@@ -143,7 +152,9 @@ final class AgentAttempt {
                 usage.lines(lines);
                 limit.lines(lines);
               });
-    } catch (Workspace.WorkspaceException | Worktrees.GitException | AgentJob.Refused e) {
+    } catch (RemoteFailure e) {
+      return CodeFlow.released(dispatch, leaseId, settings.id(), e.getMessage(), note, permit);
+    } catch (Workspace.WorkspaceException | GitException | AgentJob.Refused e) {
       // why: the bead asks for something this worker must not or cannot do; no agent runs
       note.accept(e.getMessage());
       permit.close();
@@ -164,6 +175,7 @@ final class AgentAttempt {
               + job.worktree().path()
               + " on branch "
               + job.worktree().branch()
+              + (job.worktree().base() == null ? "" : " from " + job.worktree().base())
               + " (phase spawned)");
     }
     current.usage = usage;
@@ -232,8 +244,17 @@ final class AgentAttempt {
     boolean infra = isInfra(agent, profile);
     List<BdOperation> ops = new ArrayList<>();
     String opsError = readOperations(job, ops);
+    PushedBranch pushed = null;
     if (job.worktree() != null && !current.released && !infra) {
-      ops.add(WorktreeOutcome.settle(dispatch, job.worktree(), agent.succeeded(), note));
+      WorktreeOutcome.Settled settled =
+          WorktreeOutcome.settle(
+              dispatch, job.worktree(), clone, git, agent.succeeded() && opsError == null, note);
+      if (settled.infraError() != null) {
+        return CodeFlow.released(
+            dispatch, leaseId, settings.id(), settled.infraError(), note, permit);
+      }
+      ops.add(settled.metadata());
+      pushed = settled.pushed();
     }
     if (current.released) {
       permit.close();
@@ -248,7 +269,8 @@ final class AgentAttempt {
     permit.worked();
     return (agent.succeeded() && opsError == null
             ? RunResult.succeeded(
-                id, dispatch.run(), leaseId, settings.id(), null, agent.outputTail(), log)
+                    id, dispatch.run(), leaseId, settings.id(), null, agent.outputTail(), log)
+                .withPushed(pushed)
             : RunResult.failed(
                 id,
                 dispatch.run(),
