@@ -4,6 +4,8 @@ import dev.beadpool.dispatch.claim.ClaimHandler;
 import dev.beadpool.dispatch.deadletter.DeadLetteredDispatches;
 import dev.beadpool.dispatch.deadletter.PoisonMessages;
 import dev.beadpool.dispatch.endpoint.Messages;
+import dev.beadpool.dispatch.integration.DispatchCode;
+import dev.beadpool.dispatch.integration.MergeRecords;
 import dev.beadpool.dispatch.lease.Heartbeats;
 import dev.beadpool.dispatch.lease.LeaseExpiry;
 import dev.beadpool.dispatch.lease.Leases;
@@ -25,6 +27,7 @@ import dev.beadpool.dispatch.state.GraphMirror;
 import dev.beadpool.dispatch.state.InFlight;
 import dev.beadpool.dispatch.state.Lifecycle;
 import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.MergeLedger;
 import dev.beadpool.store.RunLedger;
 import java.time.Clock;
 
@@ -68,7 +71,8 @@ public record Duties(
     DeadLetteredDispatches deadLetters,
     ClaimHandler claims,
     Heartbeats heartbeats,
-    PresenceHandler presences) {
+    PresenceHandler presences,
+    MergeRecords merges) {
 
   /** The duties over {@code store}, on {@code clock}, with a lock of their own. */
   public static Duties wire(BeadStore store, CoordinatorSettings settings, Clock clock) {
@@ -83,7 +87,15 @@ public record Duties(
     GraphMirror graph = new GraphMirror(store);
     Outbox outbox = new Outbox();
     BdContext bdContext = new BdContext(store);
-    DispatchPublisher publisher = new DispatchPublisher(lock, store, ledger, bdContext, clock);
+    MergeLedger mergeLedger = new MergeLedger(store);
+    DispatchPublisher publisher =
+        new DispatchPublisher(
+            lock,
+            store,
+            ledger,
+            bdContext,
+            clock,
+            new DispatchCode(settings.agents().repository(), mergeLedger));
     WorkerRegistry workers = new WorkerRegistry(settings, clock);
     Dispatcher dispatcher = new Dispatcher(ledger, settings, clock, inFlight, outbox);
     DispatchQueue queue =
@@ -152,6 +164,17 @@ public record Duties(
     Heartbeats heartbeats = new Heartbeats(lock, clock, messages, workers, inFlight, leases);
     PresenceHandler presences =
         new PresenceHandler(lock, messages, lifecycle, workers, queue, flush);
+    MergeRecords merges =
+        new MergeRecords(
+            lock,
+            mergeLedger,
+            settings.maxAttempts(),
+            clock,
+            counters,
+            outbox,
+            changes,
+            settlement,
+            flush);
     return new Duties(
         lock,
         store,
@@ -182,6 +205,7 @@ public record Duties(
         deadLetters,
         claims,
         heartbeats,
-        presences);
+        presences,
+        merges);
   }
 }

@@ -3,6 +3,7 @@ package dev.beadpool.dispatch;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyType;
+import dev.beadpool.dispatch.integration.MergeQueueStatus;
 import dev.beadpool.dispatch.queue.DispatchQueue;
 import dev.beadpool.dispatch.registry.StallWatch;
 import dev.beadpool.dispatch.registry.WorkerRegistry;
@@ -52,7 +53,7 @@ final class LiveView {
     this.output = duties.output();
   }
 
-  PoolStatus status(int outages) {
+  PoolStatus status(int outages, MergeQueueStatus mergeQueue) {
     List<String> running = new ArrayList<>();
     int dispatched = 0;
     for (Run run : inFlight.all()) {
@@ -79,7 +80,8 @@ final class LiveView {
         counters.blockedByDiscovery(),
         counters.forgedResults(),
         outages,
-        humanHolds().all());
+        humanHolds().all(),
+        mergeQueue);
   }
 
   /** What the open human beads (approval gates, failure beads) hold back, read now. */

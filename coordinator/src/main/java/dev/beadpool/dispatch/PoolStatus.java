@@ -1,5 +1,6 @@
 package dev.beadpool.dispatch;
 
+import dev.beadpool.dispatch.integration.MergeQueueStatus;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ import java.util.List;
  * @param stalled profiles whose dispatched beads no live worker takes, with the reason
  * @param handoffs runs that ended in a handoff to a fresh agent
  * @param blockedByDiscovery runs whose agent found a blocker for its bead
+ * @param mergeQueue the merge queue, with a {@code repository}; null without
  */
 public record PoolStatus(
     int waiting,
@@ -30,10 +32,17 @@ public record PoolStatus(
     long blockedByDiscovery,
     long forgedResults,
     int brokerOutages,
-    List<HumanHold> heldBy) {
+    List<HumanHold> heldBy,
+    MergeQueueStatus mergeQueue) {
 
-  /** Nothing waiting, dispatched or running. */
+  /**
+   * Nothing waiting, dispatched or running, and no pushed work the merge queue will integrate
+   * without a human.
+   */
   public boolean idle() {
-    return waiting == 0 && dispatched == 0 && running.isEmpty();
+    return waiting == 0
+        && dispatched == 0
+        && running.isEmpty()
+        && (mergeQueue == null || mergeQueue.busy() == 0);
   }
 }

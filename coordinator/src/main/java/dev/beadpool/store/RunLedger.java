@@ -49,7 +49,12 @@ public final class RunLedger {
     this.outcomes = new RunOutcomes(clock, runEnd, new FailureBeads(clock, creation));
     this.claims = new RunClaims(clock, runEnd);
     this.results =
-        new ResultJudge(clock, store.operations(), new HumanGates(humanLabels), outcomes);
+        new ResultJudge(
+            clock,
+            store.operations(),
+            new HumanGates(humanLabels),
+            outcomes,
+            new MergeRows(clock, store.writers().fields()));
   }
 
   /**
@@ -85,7 +90,12 @@ public final class RunLedger {
      * The agent made its bead depend on a blocker it found: the bead waits for it; no attempt
      * spent.
      */
-    BLOCKED
+    BLOCKED,
+    /**
+     * Done, and its work pushed to the repository: the bead stays {@code in_progress} in the merge
+     * queue ({@link MergeLedger}) and closes when its merge is recorded.
+     */
+    PUSHED
   }
 
   /**
