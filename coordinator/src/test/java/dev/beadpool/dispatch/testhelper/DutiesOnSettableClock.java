@@ -3,6 +3,7 @@ package dev.beadpool.dispatch.testhelper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.config.AgentConfig;
 import dev.beadpool.dispatch.Backoff;
 import dev.beadpool.dispatch.CoordinatorSettings;
 import dev.beadpool.dispatch.Duties;
@@ -53,8 +54,14 @@ public abstract class DutiesOnSettableClock {
             .lease(LEASE)
             .leaseCheck(LEASE_CHECK)
             .backoff(new Backoff(BACKOFF, 2.0, Duration.ofMinutes(5), 0))
+            .agents(agents())
             .build();
     duties = Duties.wire(store, settings, clock);
+  }
+
+  /** The agents' config the duties run with; a test class overrides it for a repository. */
+  protected AgentConfig agents() {
+    return AgentConfig.NONE;
   }
 
   @AfterEach
@@ -100,6 +107,11 @@ public abstract class DutiesOnSettableClock {
         RunResult.failed(beadId, claim.run(), claim.leaseId(), worker, 1, "exit 1", "", "")
             .signed(secrets.get(claim.run()));
     duties.results().apply(List.of(result));
+  }
+
+  /** The worker that holds the bead's run sends {@code result}, signed as a worker signs it. */
+  protected void report(ClaimReply claim, RunResult result) {
+    duties.results().apply(List.of(result.signed(secrets.get(claim.run()))));
   }
 
   /** One tick of the lease timer's lease check, at the clock's time now. */
