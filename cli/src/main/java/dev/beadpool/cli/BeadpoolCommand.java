@@ -41,6 +41,8 @@ import picocli.CommandLine.Command;
       DoctorCommand.class,
       CoordinatorCommand.class,
       StatusCommand.class,
+      MergeCommand.class,
+      RejectCommand.class,
       RunsCommand.class,
       WatchCommand.class,
       WaitCommand.class,

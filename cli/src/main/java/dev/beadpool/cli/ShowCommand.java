@@ -38,6 +38,7 @@ final class ShowCommand extends BaseCommand {
           details.add(BeadDetails.details(beads, bead.get()));
         } else {
           BeadDetails.print(out(), beads, bead.get());
+          printCode(bead.get());
         }
       }
       if (json) {
@@ -47,5 +48,20 @@ final class ShowCommand extends BaseCommand {
     out().flush();
     err().flush();
     return missing > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+
+  /** Where the bead's code is (its worktree metadata): pushed, merged, sent back, a PR. */
+  private void printCode(Bead bead) {
+    com.fasterxml.jackson.databind.JsonNode wt = bead.metadata().path("worktree");
+    if (!wt.isObject() || !wt.hasNonNull("phase")) {
+      return;
+    }
+    StringBuilder line = new StringBuilder("\nCODE: ").append(wt.path("phase").asText());
+    for (String key : List.of("branch", "commit", "merge_commit", "pr_url")) {
+      if (wt.hasNonNull(key)) {
+        line.append(", ").append(key.replace('_', ' ')).append(' ').append(wt.path(key).asText());
+      }
+    }
+    out().println(dev.beadpool.bead.TerminalText.safe(line.toString()));
   }
 }

@@ -81,6 +81,7 @@ public final class CoordinatorApi implements AutoCloseable {
   private final ApiLimits limits;
   private final RequestGuard guard;
   private final BeadWrites writes;
+  private final MergeWrites merges;
   private final ExecutorService requests;
   private final EventStreams streams;
 
@@ -101,6 +102,7 @@ public final class CoordinatorApi implements AutoCloseable {
         new BeadWrites(
             coordinator,
             new ImportFiles(ImportFiles.projectDirOf(lock.storeFile()), limits.maxImportBytes()));
+    this.merges = new MergeWrites(coordinator);
     // why the port in the names: a thread dump then says which API a thread serves
     int port = server.getAddress().getPort();
     this.requests =
@@ -245,6 +247,8 @@ public final class CoordinatorApi implements AutoCloseable {
             case "POST /api/update" -> writes.update(body);
             case "POST /api/dep" -> writes.dep(body);
             case "POST /api/import" -> writes.importFile(body);
+            case "POST /api/merge" -> merges.merge(body);
+            case "POST /api/reject" -> merges.reject(body);
             default ->
                 throw new ApiError(
                     404, "no such endpoint: " + exchange.getRequestMethod() + " " + path);
