@@ -25,8 +25,8 @@ RUN apt-get -qq update \
     && apt-get -qq install -y --no-install-recommends git curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 beadpool \
-    && mkdir -p /repo /logs /workspaces \
-    && chown beadpool /repo && chmod 1777 /logs /workspaces \
+    && mkdir -p /repo /logs /workspaces /srv/git \
+    && chown beadpool /repo && chmod 1777 /logs /workspaces /srv/git \
     && git config --system --add safe.directory /repo
 COPY --from=build /src/cli/target/beadpool.jar /opt/beadpool/beadpool.jar
 COPY docker/beadpool/ /opt/beadpool/

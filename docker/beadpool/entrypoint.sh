@@ -1,13 +1,14 @@
 #!/bin/sh
-# The beadpool image's entrypoint: runs `java -jar beadpool.jar "$@"`, after two steps for Compose:
+# The beadpool image's entrypoint: runs `java -jar beadpool.jar "$@"`, after a few steps for Compose:
 #   - a uid without an account here (Compose runs the container as the repository owner's uid,
 #     BEADPOOL_UID) gets a writable HOME, so git and agent CLIs can keep their settings;
-#   - a worker given BEADPOOL_WORKSPACE_FROM (a git repository, /repo in Compose) works in a clone
-#     of its own, /workspaces/<container id> (cloned on first start, kept across restarts), whose
-#     origin is that repository: no two workers share a working tree. A commit on a branch named
-#     bead/* is pushed back to origin by the clone's post-commit hook (worktree mode's commits
-#     included), so the work lands in the mounted repository.
-# JAVA_OPTS, if set, goes to the JVM.
+#   - the coordinator given BEADPOOL_REPOSITORY_INIT_FROM (your repository, /repo in Compose) makes
+#     the code flow's remote once: a bare clone of it at BEADPOOL_REPOSITORY_URL (a path on the
+#     `git` volume), with the integration branch (BEADPOOL_REPOSITORY_BRANCH, default main). A URL
+#     that is not a local path (the team's ssh/https remote) is left alone;
+#   - a worker works in /workspaces/<container id>, a directory of its container alone: its own
+#     clone of the remote is made there (.beadpool/clones/<worker id>, by the worker itself), and
+#     each bead gets a worktree in it. No two workers share a working tree (docs/code-flow.md).
 set -eu
 
 if [ "${HOME:-/}" = / ] || ! [ -w "${HOME}" ]; then
@@ -22,33 +23,29 @@ if ! git config --global user.email >/dev/null 2>&1; then
   git config --global user.email "beadpool@${HOSTNAME:-localhost}"
 fi
 
-if [ "${1:-}" = worker ] && [ -n "${BEADPOOL_WORKSPACE_FROM:-}" ]; then
-  source_repo=$BEADPOOL_WORKSPACE_FROM
-  workspace=/workspaces/${HOSTNAME:-$(cat /proc/sys/kernel/hostname)}
-  if ! [ -e "$workspace" ]; then
-    # why: a start that died half-way (restart: unless-stopped runs this again) left a partial copy
-    rm -rf "$workspace.tmp"
-    if git -C "$source_repo" rev-parse --git-dir >/dev/null 2>&1; then
-      git clone --quiet "$source_repo" "$workspace.tmp"
-      cat > "$workspace.tmp/.git/hooks/post-commit" <<'HOOK'
-#!/bin/sh
-# beadpool: a commit on a bead/* branch goes back to the repository this clone was made from
-branch=$(git symbolic-ref --quiet --short HEAD) || exit 0
-case "$branch" in
-  bead/*) git push --quiet --force origin "HEAD:refs/heads/$branch" \
-    || echo "beadpool: could not push $branch to origin ($(git remote get-url origin))" >&2 ;;
-esac
-HOOK
-      chmod +x "$workspace.tmp/.git/hooks/post-commit"
-    else
-      echo "beadpool: $source_repo is not a git repository; the worker works in a copy of it" >&2
-      mkdir -p "$workspace.tmp"
-      cp -a "$source_repo/." "$workspace.tmp/"
-    fi
-    mv "$workspace.tmp" "$workspace"
-    echo "beadpool: worker workspace $workspace (from $source_repo)" >&2
-  fi
-  BEADPOOL_WORKDIR=$workspace
+if [ "${1:-}" = coordinator ] && [ -n "${BEADPOOL_REPOSITORY_INIT_FROM:-}" ]; then
+  remote=${BEADPOOL_REPOSITORY_URL:-}
+  branch=${BEADPOOL_REPOSITORY_BRANCH:-main}
+  case "$remote" in
+    /*)
+      if ! [ -e "$remote/HEAD" ]; then
+        # why the .tmp: a start that died half-way (restart: unless-stopped runs this again) left
+        # a partial copy
+        rm -rf "$remote.tmp"
+        git clone --bare --quiet -- "$BEADPOOL_REPOSITORY_INIT_FROM" "$remote.tmp"
+        if ! git -C "$remote.tmp" rev-parse --verify --quiet "refs/heads/$branch" >/dev/null; then
+          git -C "$remote.tmp" branch "$branch" HEAD
+        fi
+        mv "$remote.tmp" "$remote"
+        echo "beadpool: code flow remote $remote (from $BEADPOOL_REPOSITORY_INIT_FROM, branch $branch)" >&2
+      fi
+      ;;
+  esac
+fi
+
+if [ "${1:-}" = worker ] && [ -z "${BEADPOOL_WORKDIR:-}" ]; then
+  BEADPOOL_WORKDIR=/workspaces/${HOSTNAME:-$(cat /proc/sys/kernel/hostname)}
+  mkdir -p "$BEADPOOL_WORKDIR"
   export BEADPOOL_WORKDIR
 fi
 

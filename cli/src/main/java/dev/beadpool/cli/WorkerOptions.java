@@ -88,6 +88,16 @@ final class WorkerOptions {
   Duration claimTimeout;
 
   @Option(
+      names = "--git-timeout",
+      converter = Durations.class,
+      defaultValue = "${env:BEADPOOL_GIT_TIMEOUT:-" + WorkerSettings.DEFAULT_GIT_TIMEOUT_TEXT + "}",
+      description =
+          "How long one git command of the worker's may take with a repository: in beadpool.yaml"
+              + " (fetch, worktree, commit, push); git is killed after it and the run released"
+              + " (env BEADPOOL_GIT_TIMEOUT; default ${DEFAULT-VALUE}).")
+  Duration gitTimeout;
+
+  @Option(
       names = "--grace",
       converter = Durations.class,
       defaultValue =
@@ -146,6 +156,7 @@ final class WorkerOptions {
           .heartbeat(heartbeat)
           .shutdownGrace(grace)
           .claimTimeout(claimTimeout)
+          .gitTimeout(gitTimeout)
           .breakerOpenFor(breakerOpenFor)
           .workDir(workDir)
           .logRoot(logs)

@@ -12,6 +12,7 @@ import java.lang.reflect.Field;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,8 @@ class ComposeFileTest {
           BrokerOptions.KEY_STORE_PASSWORD_ENV,
           WorkerOptions.AGENT_ENV,
           ProjectFiles.CONFIG_ENV,
+          ProjectFiles.REPOSITORY_URL_ENV,
+          ProjectFiles.REPOSITORY_BRANCH_ENV,
           CoordinatorClient.TOKEN_ENV);
 
   /** The beadpool image's entrypoint and healthcheck, which read a few variables themselves. */
@@ -266,17 +269,29 @@ class ComposeFileTest {
   }
 
   @Test
-  void noTwoWorkersShareAWorkingTree() throws Exception {
-    JsonNode worker = compose().get("services").get("worker").get("environment");
-    assertThat(worker.has("BEADPOOL_WORKDIR"))
+  void noTwoWorkersShareAWorkingTreeAndAllMeetOnOneGitRemote() throws Exception {
+    JsonNode services = compose().get("services");
+    JsonNode worker = services.get("worker");
+    JsonNode coordinator = services.get("coordinator");
+    assertThat(worker.get("environment").has("BEADPOOL_WORKDIR"))
         .as("a working tree shared by every worker")
         .isFalse();
-    assertThat(worker.get("BEADPOOL_WORKSPACE_FROM").asText()).isEqualTo("/repo");
     assertThat(Files.readString(IMAGE_SCRIPTS.resolve("entrypoint.sh")))
-        .contains("workspace=/workspaces/${HOSTNAME")
-        .contains("git clone --quiet \"$source_repo\"")
-        .contains("BEADPOOL_WORKDIR=$workspace");
-    assertThat(withDefaults(worker.get("BEADPOOL_SLOTS").asText())).isEqualTo("1");
+        .contains("BEADPOOL_WORKDIR=/workspaces/${HOSTNAME")
+        .contains("git clone --bare --quiet -- \"$BEADPOOL_REPOSITORY_INIT_FROM\"");
+    List<String> workerVolumes = new ArrayList<>();
+    worker.get("volumes").forEach(v -> workerVolumes.add(v.asText()));
+    assertThat(workerVolumes)
+        .as("the project is only read; agents work in the worker's own clone")
+        .contains("${BEADPOOL_REPO:-.}:/repo:ro", "git:/srv/git");
+    assertThat(coordinator.get("environment").get("BEADPOOL_REPOSITORY_INIT_FROM").asText())
+        .isEqualTo("/repo");
+    for (JsonNode s : List.of(coordinator, worker)) {
+      assertThat(withDefaults(s.get("environment").get("BEADPOOL_REPOSITORY_URL").asText()))
+          .isEqualTo("/srv/git/project.git");
+    }
+    assertThat(compose().get("volumes").has("git")).isTrue();
+    assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("/srv/git");
   }
 
   @Test

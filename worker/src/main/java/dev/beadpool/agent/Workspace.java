@@ -106,6 +106,46 @@ public final class Workspace {
             + "); nothing was run. Set workspace.roots in beadpool.yaml to allow it.");
   }
 
+  /**
+   * The directory the agent runs in inside a worktree of the worker's clone: the worktree, or the
+   * bead's {@code Working directory:} read relative to it (it must stay inside, links resolved).
+   *
+   * @throws WorkspaceException naming the directory, if it is outside the worktree or missing
+   */
+  public static Path inside(Path worktree, ObjectNode bead) throws WorkspaceException {
+    Optional<String> named = workingDirectoryLine(bead);
+    if (named.isEmpty() || named.get().equals(".")) {
+      return worktree;
+    }
+    Path top;
+    Path real;
+    try {
+      top = worktree.toRealPath();
+      Path wanted = top.resolve(named.get()).normalize();
+      if (!wanted.startsWith(top)) {
+        throw new WorkspaceException(
+            "Working directory "
+                + quote(named.get())
+                + " is outside the bead's worktree; with a repository: it is a path inside the"
+                + " repository (relative, e.g. services/api); nothing was run");
+      }
+      real = wanted.toRealPath();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new WorkspaceException(
+          "Working directory " + quote(named.get()) + " is not a valid path: " + e.getReason());
+    } catch (IOException e) {
+      throw new WorkspaceException(
+          "Working directory " + quote(named.get()) + " does not exist in the repository");
+    }
+    if (!real.startsWith(top) || !Files.isDirectory(real)) {
+      throw new WorkspaceException(
+          "Working directory "
+              + quote(named.get())
+              + " is not a directory inside the bead's worktree; nothing was run");
+    }
+    return real;
+  }
+
   private static String quote(String s) {
     String shown = s.length() > 200 ? s.substring(0, 200) + "…" : s;
     return "'" + shown.replace("\n", "\\n") + "'";

@@ -2,13 +2,17 @@ package dev.beadpool.worker;
 
 import dev.beadpool.agent.AgentRun;
 import dev.beadpool.agent.AgentRunner;
+import dev.beadpool.agent.Git;
+import dev.beadpool.agent.GitException;
+import dev.beadpool.agent.RemoteFailure;
+import dev.beadpool.agent.RepositoryClone;
 import dev.beadpool.agent.Workspace;
-import dev.beadpool.agent.Worktrees;
 import dev.beadpool.agent.bd.BdSupport;
 import dev.beadpool.config.AgentProfile;
 import dev.beadpool.config.Durations;
 import dev.beadpool.protocol.BdOperation;
 import dev.beadpool.protocol.DispatchMessage;
+import dev.beadpool.protocol.PushedBranch;
 import dev.beadpool.protocol.RunResult;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,11 +40,15 @@ final class AgentAttempt {
   private final WorkerSettings settings;
   private final AgentRunner runner;
   private final RunOutput output;
+  private final Git git;
+  private final RepositoryClone clone;
 
   AgentAttempt(WorkerSettings settings, AgentRunner runner, RunOutput output) {
     this.settings = settings;
     this.runner = runner;
     this.output = output;
+    this.git = new Git(settings.gitTimeout());
+    this.clone = CodeFlow.cloneOf(settings, git);
   }
 
   /** A profile's run timeout: its own, else the worker's. */
@@ -117,8 +125,16 @@ final class AgentAttempt {
     try {
       job =
           AgentJob.prepare(
-              dispatch, profile, settings, runDir, timeout, lines -> output.lines(dispatch, lines));
-    } catch (Workspace.WorkspaceException | Worktrees.GitException | AgentJob.Refused e) {
+              dispatch,
+              profile,
+              settings,
+              clone,
+              runDir,
+              timeout,
+              lines -> output.lines(dispatch, lines));
+    } catch (RemoteFailure e) {
+      return CodeFlow.released(dispatch, leaseId, settings.id(), e.getMessage(), note, permit);
+    } catch (Workspace.WorkspaceException | GitException | AgentJob.Refused e) {
       // why: the bead asks for something this worker must not or cannot do; no agent runs
       note.accept(e.getMessage());
       permit.close();
@@ -139,6 +155,7 @@ final class AgentAttempt {
               + job.worktree().path()
               + " on branch "
               + job.worktree().branch()
+              + (job.worktree().base() == null ? "" : " from " + job.worktree().base())
               + " (phase spawned)");
     }
     AgentRun agent = runner.run(runDir, job.launch(), process -> current.process = process);
@@ -146,8 +163,17 @@ final class AgentAttempt {
     boolean infra = isInfra(agent, profile);
     List<BdOperation> ops = new ArrayList<>();
     String opsError = readOperations(job, ops);
+    PushedBranch pushed = null;
     if (job.worktree() != null && !current.released && !infra) {
-      ops.add(WorktreeOutcome.settle(dispatch, job.worktree(), agent.succeeded(), note));
+      WorktreeOutcome.Settled settled =
+          WorktreeOutcome.settle(
+              dispatch, job.worktree(), clone, git, agent.succeeded() && opsError == null, note);
+      if (settled.infraError() != null) {
+        return CodeFlow.released(
+            dispatch, leaseId, settings.id(), settled.infraError(), note, permit);
+      }
+      ops.add(settled.metadata());
+      pushed = settled.pushed();
     }
     if (current.released) {
       permit.close();
@@ -162,7 +188,8 @@ final class AgentAttempt {
     permit.worked();
     return (agent.succeeded() && opsError == null
             ? RunResult.succeeded(
-                id, dispatch.run(), leaseId, settings.id(), null, agent.outputTail(), log)
+                    id, dispatch.run(), leaseId, settings.id(), null, agent.outputTail(), log)
+                .withPushed(pushed)
             : RunResult.failed(
                 id,
                 dispatch.run(),

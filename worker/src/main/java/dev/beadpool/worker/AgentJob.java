@@ -3,6 +3,11 @@ package dev.beadpool.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beadpool.agent.AgentRunner;
+import dev.beadpool.agent.Git;
+import dev.beadpool.agent.GitCredentials;
+import dev.beadpool.agent.GitException;
+import dev.beadpool.agent.RemoteFailure;
+import dev.beadpool.agent.RepositoryClone;
 import dev.beadpool.agent.Workspace;
 import dev.beadpool.agent.Worktrees;
 import dev.beadpool.agent.bd.BdSupport;
@@ -24,7 +29,8 @@ import java.util.function.Consumer;
 
 /**
  * Everything a run needs before its agent starts: the run folder, the workspace (checked against
- * the roots; a worktree if the profile asks), the prompt, the worker's {@code bd} and the
+ * the roots; a worktree if the profile asks; with a {@code repository:}, always a worktree of the
+ * worker's own clone, fresh from the dispatch's base), the prompt, the worker's {@code bd} and the
  * environment. Bead text goes into files, environment variables and whole arguments only.
  */
 final class AgentJob {
@@ -49,6 +55,7 @@ final class AgentJob {
   record Prepared(
       AgentRunner.Launch launch, BdSupport.Prepared bd, Worktrees.Worktree worktree, Path prompt) {}
 
+  /** A run without a {@code repository:}. */
   static Prepared prepare(
       DispatchMessage dispatch,
       AgentProfile profile,
@@ -56,15 +63,42 @@ final class AgentJob {
       Path runDir,
       Duration timeout,
       Consumer<List<String>> onLines)
-      throws Workspace.WorkspaceException, Worktrees.GitException, Refused, IOException {
+      throws Workspace.WorkspaceException, GitException, RemoteFailure, Refused, IOException {
+    return prepare(dispatch, profile, settings, null, runDir, timeout, onLines);
+  }
+
+  /**
+   * @param clone the worker's clone of the {@code repository:}, or null without one
+   * @throws RemoteFailure when the clone or its remote fails: no attempt is spent
+   */
+  static Prepared prepare(
+      DispatchMessage dispatch,
+      AgentProfile profile,
+      WorkerSettings settings,
+      RepositoryClone clone,
+      Path runDir,
+      Duration timeout,
+      Consumer<List<String>> onLines)
+      throws Workspace.WorkspaceException, GitException, RemoteFailure, Refused, IOException {
     ObjectNode bead = dispatch.bead();
-    Path workDir =
-        new Workspace(settings.workDir(), settings.agents().workspaceRoots()).resolve(bead);
+    Path workDir;
     Worktrees.Worktree worktree = null;
-    if (AgentProfile.WORKSPACE_WORKTREE.equals(profile.workspace())) {
-      worktree = Worktrees.create(workDir, settings.agents().worktrees(), dispatch.beadId());
-      Path relative = worktree.repository().relativize(workDir);
-      workDir = relative.toString().isEmpty() ? worktree.path() : worktree.path().resolve(relative);
+    if (clone != null) {
+      worktree = clone.checkout(dispatch.beadId(), dispatch.base());
+      workDir = Workspace.inside(worktree.path(), bead);
+    } else {
+      workDir = new Workspace(settings.workDir(), settings.agents().workspaceRoots()).resolve(bead);
+      if (AgentProfile.WORKSPACE_WORKTREE.equals(profile.workspace())) {
+        worktree =
+            Worktrees.create(
+                new Git(settings.gitTimeout()),
+                workDir,
+                settings.agents().worktrees(),
+                dispatch.beadId());
+        Path relative = worktree.repository().relativize(workDir);
+        workDir =
+            relative.toString().isEmpty() ? worktree.path() : worktree.path().resolve(relative);
+      }
     }
     Path beadJson = runDir.resolve("bead.json");
     Files.writeString(beadJson, Json.compact(bead), StandardCharsets.UTF_8);
@@ -75,6 +109,9 @@ final class AgentJob {
 
     Map<String, String> env =
         AgentRunner.inheritedEnvironment(profile.inheritEnv(), AgentProfile.BASE_ENV);
+    if (clone != null) {
+      GitCredentials.strip(env, profile.inheritEnv());
+    }
     env.putAll(profile.env());
     env.put("BEAD_ID", dispatch.beadId());
     env.put("BEAD_TITLE", bead.path("title").asText(""));
@@ -157,6 +194,7 @@ final class AgentJob {
     v.put("attempt", Integer.toString(dispatch.attempt()));
     v.put("turn", Integer.toString(dispatch.turn()));
     v.put("profile", dispatch.profile());
+    v.put("feedback", dispatch.feedback() == null ? "" : dispatch.feedback());
     return v;
   }
 }

@@ -1,5 +1,6 @@
 package dev.beadpool.worker;
 
+import dev.beadpool.agent.Git;
 import dev.beadpool.config.AgentConfig;
 import dev.beadpool.config.AgentProfile;
 import dev.beadpool.config.Durations;
@@ -20,6 +21,8 @@ import java.util.Set;
  * @param breakerOpenFor how long the circuit stays open before it probes again
  * @param agents the profiles of beadpool.yaml and the workspace roots
  * @param profiles the profiles this worker serves: it only receives beads routed to them
+ * @param gitTimeout how long one git command of the worker's may take (fetch, worktree, commit,
+ *     push); git and its helpers are killed after it
  */
 public record WorkerSettings(
     BrokerSettings broker,
@@ -35,7 +38,8 @@ public record WorkerSettings(
     Duration breakerOpenFor,
     Duration claimTimeout,
     AgentConfig agents,
-    List<String> profiles) {
+    List<String> profiles,
+    Duration gitTimeout) {
 
   public static final int DEFAULT_SLOTS = 2;
 
@@ -57,6 +61,8 @@ public record WorkerSettings(
   public static final Duration DEFAULT_CLAIM_TIMEOUT = Durations.parse(DEFAULT_CLAIM_TIMEOUT_TEXT);
   public static final Path DEFAULT_WORK_DIR = Path.of(DEFAULT_WORK_DIR_TEXT);
   public static final Path DEFAULT_LOG_ROOT = Path.of(DEFAULT_LOG_ROOT_TEXT);
+  public static final String DEFAULT_GIT_TIMEOUT_TEXT = Git.DEFAULT_TIMEOUT_TEXT;
+  public static final Duration DEFAULT_GIT_TIMEOUT = Durations.parse(DEFAULT_GIT_TIMEOUT_TEXT);
 
   public WorkerSettings {
     Objects.requireNonNull(broker, "broker");
@@ -82,6 +88,10 @@ public record WorkerSettings(
                 + String.join(", ", agents.profiles().keySet())
                 + ")");
       }
+    }
+    gitTimeout = gitTimeout == null ? DEFAULT_GIT_TIMEOUT : gitTimeout;
+    if (gitTimeout.isZero() || gitTimeout.isNegative()) {
+      throw new IllegalArgumentException("the git timeout must be positive, was " + gitTimeout);
     }
     if (heartbeat.isZero() || heartbeat.isNegative() || timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("heartbeat and timeout must be positive");
@@ -159,6 +169,7 @@ public record WorkerSettings(
     private Duration claimTimeout = DEFAULT_CLAIM_TIMEOUT;
     private AgentConfig agents = AgentConfig.NONE;
     private List<String> profiles = List.of();
+    private Duration gitTimeout = DEFAULT_GIT_TIMEOUT;
 
     private Builder(BrokerSettings broker, String id, List<String> command) {
       this.broker = broker;
@@ -222,6 +233,11 @@ public record WorkerSettings(
       return this;
     }
 
+    public Builder gitTimeout(Duration gitTimeout) {
+      this.gitTimeout = gitTimeout;
+      return this;
+    }
+
     public WorkerSettings build() {
       return new WorkerSettings(
           broker,
@@ -237,7 +253,8 @@ public record WorkerSettings(
           breakerOpenFor,
           claimTimeout,
           agents,
-          profiles);
+          profiles,
+          gitTimeout);
     }
   }
 }
