@@ -95,14 +95,29 @@ final class IntegrationClone {
   }
 
   /**
-   * The merge commit that brought {@code commit} into the integration branch: the first merge on
-   * the way from it to the head; the commit itself if it came without one (a fast-forward).
+   * The merge commit that brought {@code commit} into the integration branch: the oldest commit of
+   * the branch's first-parent line that descends from it, if that one merged it in (its second
+   * parent holds it); otherwise {@code commit} itself, which is on the line already (a bead that
+   * changed nothing, or a fast-forward).
    */
   String mergeCommitOf(String commit) throws IOException, GitUnavailableException {
-    String merges =
-        git("rev-list", "--ancestry-path", "--merges", "--reverse", commit + ".." + tracking());
-    String first = merges.lines().findFirst().orElse("").strip();
-    return first.isEmpty() ? commit : first;
+    String line =
+        git(
+            "rev-list",
+            "--first-parent",
+            "--ancestry-path",
+            "--reverse",
+            commit + ".." + tracking());
+    String first = line.lines().findFirst().orElse("").strip();
+    if (first.isEmpty()) {
+      return commit;
+    }
+    CommandRun second = run(List.of("rev-parse", "--verify", "-q", first + "^2"));
+    if (!second.ok()) {
+      return commit;
+    }
+    CommandRun holds = run(List.of("merge-base", "--is-ancestor", commit, second.output().strip()));
+    return holds.ok() ? first : commit;
   }
 
   /**
