@@ -1,5 +1,6 @@
 package dev.beadpool.dispatch.integration;
 
+import dev.beadpool.config.Durations;
 import dev.beadpool.dispatch.Backoff;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,10 +28,21 @@ public record IntegrationSettings(
     int maxOutputBytes,
     int maxRemoteMoves) {
 
-  public static final Duration DEFAULT_GIT_TIMEOUT = Duration.ofMinutes(2);
-  public static final Duration DEFAULT_VERIFY_TIMEOUT = Duration.ofMinutes(10);
+  /** {@link #DEFAULT_GIT_TIMEOUT} as users write it ({@code --integration-git-timeout}). */
+  public static final String DEFAULT_GIT_TIMEOUT_TEXT = "2m";
+
+  /** {@link #DEFAULT_VERIFY_TIMEOUT} as users write it ({@code --verify-timeout}). */
+  public static final String DEFAULT_VERIFY_TIMEOUT_TEXT = "10m";
+
+  /** {@link #DEFAULT_PULL_REQUEST_POLL} as users write it ({@code --pull-request-poll}). */
+  public static final String DEFAULT_PULL_REQUEST_POLL_TEXT = "30s";
+
+  public static final Duration DEFAULT_GIT_TIMEOUT = Durations.parse(DEFAULT_GIT_TIMEOUT_TEXT);
+  public static final Duration DEFAULT_VERIFY_TIMEOUT =
+      Durations.parse(DEFAULT_VERIFY_TIMEOUT_TEXT);
   public static final Duration DEFAULT_PULL_REQUEST_TIMEOUT = Duration.ofMinutes(1);
-  public static final Duration DEFAULT_PULL_REQUEST_POLL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_PULL_REQUEST_POLL =
+      Durations.parse(DEFAULT_PULL_REQUEST_POLL_TEXT);
   public static final Duration DEFAULT_IDLE_POLL = Duration.ofSeconds(5);
   public static final Backoff DEFAULT_NETWORK_RETRY =
       new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 0.2);
@@ -70,6 +82,18 @@ public record IntegrationSettings(
     return new IntegrationSettings(
         gitTimeout,
         timeout,
+        pullRequestTimeout,
+        pullRequestPoll,
+        idlePoll,
+        networkRetry,
+        maxOutputBytes,
+        maxRemoteMoves);
+  }
+
+  public IntegrationSettings withGitTimeout(Duration timeout) {
+    return new IntegrationSettings(
+        timeout,
+        verifyTimeout,
         pullRequestTimeout,
         pullRequestPoll,
         idlePoll,
