@@ -35,6 +35,23 @@ final class CodeFlowLatency {
 
   private CodeFlowLatency() {}
 
+  /** (d) alone: {@code CodeFlowLatency [CHAIN]} (default 50), against an embedded broker. */
+  public static void main(String[] args) throws Exception {
+    int length = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+    Path dir = Files.createTempDirectory("beadpool-codeflow-");
+    try (dev.beadpool.broker.EmbeddedBroker broker =
+        dev.beadpool.broker.EmbeddedBroker.start(dir.resolve("broker"), 0)) {
+      long[] latency = measure(BrokerSettings.anonymous(broker.url()), dir.resolve("run"), length);
+      System.out.printf(
+          java.util.Locale.ROOT,
+          "(d) code flow, %d-bead chain: p50 %.1f ms, p99 %.1f ms%n",
+          length,
+          PoolBenchmark.percentile(latency, 50) / 1e6,
+          PoolBenchmark.percentile(latency, 99) / 1e6);
+    }
+    System.exit(0);
+  }
+
   static long[] measure(BrokerSettings broker, Path dir, int length) throws Exception {
     Files.createDirectories(dir);
     Path remote = dir.resolve("remote.git");

@@ -3,6 +3,7 @@ package dev.beadpool.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.beadpool.api.CoordinatorApi;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.dispatch.integration.MergeQueueStatus;
@@ -275,6 +276,50 @@ class CodeFlowPoolTest extends AgentPoolHarness {
     coordinator.mergeQueue().merge(b.id());
     awaitClosedLong(b.id());
     assertThat(mainFile("chain.txt")).isEqualTo("start\nline A\nline B\n");
+  }
+
+  @Test
+  void theCliShowsTheQueueAndMergesAndRejectsThroughTheCoordinatorsApi() throws Exception {
+    remoteWithMain();
+    configureRepository(codingAgent(""), "  merge: manual\n");
+    Bead a = bead("file a", 2);
+    startCoordinator(3);
+    startWorkerAt("w-1");
+    String db = dir.resolve("beads.db").toString();
+    try (CoordinatorApi api =
+        CoordinatorApi.start(coordinator, dir.resolve("beads.db"), "127.0.0.1", 0)) {
+      await().atMost(WAIT).until(() -> phase(a.id()).equals("pushed"));
+
+      CliThroughCoordinatorTest.Result status = CliThroughCoordinatorTest.cli("status", "--db", db);
+      assertThat(status.exit()).as(status.err()).isZero();
+      assertThat(status.out())
+          .contains("merge queue (manual into main): 0 pushed, 1 for review")
+          .containsPattern(a.id() + " +pushed +[0-9a-f]{12} +a human: beadpool merge / reject");
+      assertThat(CliThroughCoordinatorTest.cli("status", "--db", db, "--json").out())
+          .contains("\"mergeQueue\"")
+          .contains("\"needsHuman\" : true");
+      assertThat(CliThroughCoordinatorTest.cli("show", a.id(), "--db", db).out())
+          .contains("CODE: pushed, branch bead/" + a.id());
+
+      CliThroughCoordinatorTest.Result unknown =
+          CliThroughCoordinatorTest.cli("merge", "nope-1", "--db", db);
+      assertThat(unknown.exit()).isEqualTo(1);
+      assertThat(unknown.err()).contains("nope-1 has no pushed work in the merge queue");
+
+      CliThroughCoordinatorTest.Result reject =
+          CliThroughCoordinatorTest.cli("reject", a.id(), "--reason", "name it a.md", "--db", db);
+      assertThat(reject.exit()).as(reject.err()).isZero();
+      assertThat(reject.out()).contains("sent back to an agent");
+      await().atMost(WAIT).until(() -> runs(a.id()).size() == 2 && phase(a.id()).equals("pushed"));
+      assertThat(prompt(a.id())).contains("Rejected by a reviewer: name it a.md");
+
+      CliThroughCoordinatorTest.Result merge =
+          CliThroughCoordinatorTest.cli("merge", a.id(), "--db", db);
+      assertThat(merge.exit()).as(merge.err()).isZero();
+      assertThat(merge.out()).contains("queued for merge");
+      awaitClosedLong(a.id());
+      assertThat(mainFile("a.txt")).isEqualTo("a\n");
+    }
   }
 
   @Test

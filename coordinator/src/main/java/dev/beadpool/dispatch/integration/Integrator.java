@@ -206,7 +206,7 @@ public final class Integrator implements Runnable, AutoCloseable {
     current = new Current(null, Activity.FETCHING);
     clone.fetch(null);
     for (MergeEntry e : pending) {
-      if (validCommit(e) && clone.has(e.commit()) && clone.contains(e.commit())) {
+      if (validCommit(e) && Boolean.TRUE.equals(clone.contains(e.commit()))) {
         log.info(
             "recovered merge bead={} commit={}: already in {}",
             e.beadId(),
@@ -252,7 +252,7 @@ public final class Integrator implements Runnable, AutoCloseable {
     clone.ensure();
     current = new Current(e.beadId(), Activity.FETCHING);
     clone.fetch(null);
-    if (validCommit(e) && clone.has(e.commit()) && clone.contains(e.commit())) {
+    if (validCommit(e) && Boolean.TRUE.equals(clone.contains(e.commit()))) {
       prChecked.remove(e.beadId());
       records.merged(e, clone.mergeCommitOf(e.commit()), repository.branch(), clone.head());
     }
@@ -268,7 +268,8 @@ public final class Integrator implements Runnable, AutoCloseable {
     for (int moves = 0; ; moves++) {
       current = new Current(e.beadId(), Activity.FETCHING);
       clone.fetch(e.branch());
-      if (!clone.has(e.commit())) {
+      Boolean merged = clone.contains(e.commit());
+      if (merged == null) {
         records.sentBack(
             e,
             "the pushed commit "
@@ -279,7 +280,7 @@ public final class Integrator implements Runnable, AutoCloseable {
             true);
         return;
       }
-      if (clone.contains(e.commit())) {
+      if (merged) {
         records.merged(e, clone.mergeCommitOf(e.commit()), repository.branch(), clone.head());
         return;
       }
@@ -288,25 +289,30 @@ public final class Integrator implements Runnable, AutoCloseable {
         return;
       }
       current = new Current(e.beadId(), Activity.MERGING);
-      String conflict = clone.merge(e.commit(), message(e));
-      if (conflict != null) {
-        records.sentBack(e, conflict, true);
-        return;
-      }
-      if (verify.isSet()) {
-        current = new Current(e.beadId(), Activity.VERIFYING);
-        String failed = verify.run(clone.dir());
-        if (failed != null) {
-          clone.clean();
-          records.sentBack(e, failed, true);
+      String mergeCommit = verify.isSet() ? null : clone.mergeWithoutTree(e.commit(), message(e));
+      if (mergeCommit == null) {
+        // why a tree: verify needs the merged files, and a conflict's hunks come from one
+        String conflict = clone.merge(e.commit(), message(e));
+        if (conflict != null) {
+          records.sentBack(e, conflict, true);
           return;
         }
+        if (verify.isSet()) {
+          current = new Current(e.beadId(), Activity.VERIFYING);
+          clone.touched();
+          String failed = verify.run(clone.dir());
+          if (failed != null) {
+            clone.clean();
+            records.sentBack(e, failed, true);
+            return;
+          }
+        }
+        mergeCommit = clone.mergedHead();
       }
-      String merged = clone.mergedHead();
       current = new Current(e.beadId(), Activity.PUSHING);
-      if (clone.push(merged)) {
+      if (clone.push(mergeCommit)) {
         afterPush.accept(e.beadId());
-        records.merged(e, merged, repository.branch(), merged);
+        records.merged(e, mergeCommit, repository.branch(), mergeCommit);
         return;
       }
       log.info(

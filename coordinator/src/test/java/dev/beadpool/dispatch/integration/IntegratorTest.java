@@ -209,6 +209,26 @@ class IntegratorTest extends DutiesOnSettableClock {
   }
 
   @Test
+  void whatAKilledMergeOrVerifyLeftInTheCloneIsCleanedBeforeTheNextMerge() throws Exception {
+    Bead a = bead("A", 2);
+    start();
+    String commit = runAndPush(a.id(), "a.txt", "A\n");
+    integrator().recover(); // makes and fetches the clone; A is not in main yet
+    Path clone = dir.resolve(".beadpool/integration");
+    GitRemote.git(clone, "checkout", "-q", "--detach", "refs/remotes/origin/main");
+    // a verify killed half-way left files behind, one where the bead's work goes
+    Files.writeString(clone.resolve("a.txt"), "half-built\n");
+    Files.writeString(clone.resolve("build.log"), "killed\n");
+
+    assertThat(integrator().step()).isTrue();
+
+    assertThat(store.get(a.id()).isClosed()).isTrue();
+    assertThat(remote.inMain(commit)).isTrue();
+    assertThat(remote.mergesOf(a.id())).hasSize(1);
+    assertThat(remote.fileInMain("a.txt")).isEqualTo("A\n");
+  }
+
+  @Test
   void pullRequestModeRecordsTheUrlAndMergesWhenTheCommitReachesTheBranch() throws Exception {
     Path gh = dir.resolve("fake-gh.sh");
     Path args = dir.resolve("gh-args.txt");
