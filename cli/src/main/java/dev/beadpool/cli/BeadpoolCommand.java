@@ -43,6 +43,8 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       PauseCommand.class,
       ResumeCommand.class,
+      MergeCommand.class,
+      RejectCommand.class,
       RunsCommand.class,
       CostsCommand.class,
       WatchCommand.class,

@@ -65,7 +65,8 @@ final class CoordinatorCommand extends BaseCommand {
               new Coordinator(
                   beads,
                   options.settings(broker.settings(), store.projectDir()),
-                  Clock.systemUTC()));
+                  Clock.systemUTC(),
+                  options.integration()));
       coordinator.onRefused(services::fail);
       coordinator.start();
       services.add(

@@ -2,6 +2,7 @@ package dev.beadpool.cli;
 
 import dev.beadpool.dispatch.Backoff;
 import dev.beadpool.dispatch.CoordinatorSettings;
+import dev.beadpool.dispatch.integration.IntegrationSettings;
 import dev.beadpool.messaging.BrokerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,52 @@ final class CoordinatorOptions {
               + Backoff.DEFAULT_MAX_TEXT
               + ", with jitter (env BEADPOOL_RETRY_DELAY; default ${DEFAULT-VALUE}).")
   Duration retryDelay;
+
+  @Option(
+      names = "--verify-timeout",
+      converter = Durations.class,
+      defaultValue =
+          "${env:BEADPOOL_VERIFY_TIMEOUT:-" + IntegrationSettings.DEFAULT_VERIFY_TIMEOUT_TEXT + "}",
+      description =
+          "How long repository.verify may run on a merged tree before it counts as failed (env"
+              + " BEADPOOL_VERIFY_TIMEOUT; default ${DEFAULT-VALUE}).")
+  Duration verifyTimeout;
+
+  @Option(
+      names = "--integration-git-timeout",
+      converter = Durations.class,
+      defaultValue =
+          "${env:BEADPOOL_INTEGRATION_GIT_TIMEOUT:-"
+              + IntegrationSettings.DEFAULT_GIT_TIMEOUT_TEXT
+              + "}",
+      description =
+          "How long one git command of the merge queue may take (env"
+              + " BEADPOOL_INTEGRATION_GIT_TIMEOUT; default ${DEFAULT-VALUE}).")
+  Duration integrationGitTimeout;
+
+  @Option(
+      names = "--pull-request-poll",
+      converter = Durations.class,
+      defaultValue =
+          "${env:BEADPOOL_PULL_REQUEST_POLL:-"
+              + IntegrationSettings.DEFAULT_PULL_REQUEST_POLL_TEXT
+              + "}",
+      description =
+          "merge: pull-request: how often an open pull request's commit is looked for in the"
+              + " integration branch (env BEADPOOL_PULL_REQUEST_POLL; default ${DEFAULT-VALUE}).")
+  Duration pullRequestPoll;
+
+  /** The merge queue's settings (used with a repository: in beadpool.yaml). */
+  IntegrationSettings integration() {
+    try {
+      return IntegrationSettings.DEFAULTS
+          .withVerifyTimeout(verifyTimeout)
+          .withGitTimeout(integrationGitTimeout)
+          .withPullRequestPoll(pullRequestPoll);
+    } catch (IllegalArgumentException e) {
+      throw new CliUsageException(e.getMessage());
+    }
+  }
 
   CoordinatorSettings settings(BrokerSettings broker, Path projectDir) {
     try {

@@ -63,12 +63,24 @@ final class EventText {
       case PoolEvent.STATUS -> lines.add(head + "is now " + e.status());
       case PoolEvent.CLOSED -> lines.add(head + "closed");
       case PoolEvent.FAILURE_BEAD -> lines.add(head + failed(e.detail()));
+      case PoolEvent.MERGE -> lines.add(head + merge(e));
       default -> lines.add(head + e.type());
     }
     // why: the pool's own lines carry errors and names from agents and workers; the agent's
     // output lines are shown as it wrote them, as tail would
     lines.replaceAll(l -> l.startsWith(OUTPUT_PREFIX) ? l : TerminalText.safe(l));
     return lines;
+  }
+
+  /** What the merge queue did with the bead's pushed work. */
+  private static String merge(PoolEvent e) {
+    String detail = e.detail() == null ? "" : e.detail();
+    return switch (e.outcome() == null ? "" : e.outcome()) {
+      case PoolEvent.MERGED -> "merged as " + detail;
+      case PoolEvent.SENT_BACK -> "sent back to an agent: " + detail;
+      case PoolEvent.PR_CREATED -> "pull request opened: " + detail;
+      default -> "merge queue: " + e.outcome() + " " + detail;
+    };
   }
 
   private static String snapshot(PoolEvent e) {

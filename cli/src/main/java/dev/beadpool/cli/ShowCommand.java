@@ -41,6 +41,7 @@ final class ShowCommand extends BaseCommand {
         } else {
           BeadDetails.print(out(), beads, bead.get());
           printSpend(bead.get());
+          printCode(bead.get());
         }
       }
       if (json) {
@@ -65,5 +66,20 @@ final class ShowCommand extends BaseCommand {
             BudgetConfig.dollars(cost.isNumber() ? cost.decimalValue() : null),
             usage.path("input_tokens").asLong(),
             usage.path("output_tokens").asLong());
+  }
+
+  /** Where the bead's code is (its worktree metadata): pushed, merged, sent back, a PR. */
+  private void printCode(Bead bead) {
+    com.fasterxml.jackson.databind.JsonNode wt = bead.metadata().path("worktree");
+    if (!wt.isObject() || !wt.hasNonNull("phase")) {
+      return;
+    }
+    StringBuilder line = new StringBuilder("\nCODE: ").append(wt.path("phase").asText());
+    for (String key : List.of("branch", "commit", "merge_commit", "pr_url")) {
+      if (wt.hasNonNull(key)) {
+        line.append(", ").append(key.replace('_', ' ')).append(' ').append(wt.path(key).asText());
+      }
+    }
+    out().println(dev.beadpool.bead.TerminalText.safe(line.toString()));
   }
 }

@@ -90,6 +90,7 @@ final class StatusCommand extends BaseCommand {
                     .printf(
                         "paused: %s%n",
                         dev.beadpool.bead.TerminalText.safe(p.path("text").asText())));
+    printMergeQueue(status.path("mergeQueue"));
     printWorkers(status.path("workers"));
     status
         .path("stalled")
@@ -128,6 +129,62 @@ final class StatusCommand extends BaseCommand {
     }
     out().flush();
     return ExitCodes.OK;
+  }
+
+  /** The merge queue: what waits (and for whom), what is being merged, what merged lately. */
+  private void printMergeQueue(JsonNode queue) {
+    if (queue.isMissingNode() || queue.isNull()) {
+      return;
+    }
+    JsonNode waiting = queue.path("waiting");
+    long pushed = 0;
+    long forHuman = 0;
+    long pullRequests = 0;
+    for (JsonNode w : waiting) {
+      if ("pr_created".equals(w.path("phase").asText())) {
+        pullRequests++;
+      } else if (w.path("needsHuman").asBoolean()) {
+        forHuman++;
+      } else {
+        pushed++;
+      }
+    }
+    String activity = queue.path("activity").asText("idle");
+    out()
+        .printf(
+            "merge queue (%s into %s): %d pushed, %d for review (beadpool merge ID), %d pull"
+                + " requests open; %s; %d merged in the last hour%n",
+            queue.path("mode").asText(),
+            queue.path("branch").asText(),
+            pushed,
+            forHuman,
+            pullRequests,
+            queue.path("merging").isNull() || queue.path("merging").isMissingNode()
+                ? "idle"
+                : activity.replace('_', ' ') + " " + queue.path("merging").asText(),
+            queue.path("mergedLastHour").asInt());
+    if (!queue.path("lastError").isNull() && !queue.path("lastError").isMissingNode()) {
+      out()
+          .printf(
+              "merge queue waits on git: %s%n",
+              dev.beadpool.bead.TerminalText.safe(queue.path("lastError").asText()));
+    }
+    if (!waiting.isEmpty()) {
+      Output.Table table = new Output.Table("QUEUED", "PHASE", "COMMIT", "WAITS FOR");
+      for (JsonNode w : waiting) {
+        String commit = w.path("commit").asText("");
+        table.row(
+            w.path("beadId").asText(),
+            w.path("phase").asText(),
+            commit.length() > 12 ? commit.substring(0, 12) : commit,
+            w.path("needsHuman").asBoolean()
+                ? "a human: beadpool merge / reject"
+                : "pr_created".equals(w.path("phase").asText())
+                    ? dev.beadpool.bead.TerminalText.safe(w.path("prUrl").asText("its merge"))
+                    : "the integrator");
+      }
+      table.print(out());
+    }
   }
 
   private void printWorkers(JsonNode workers) {

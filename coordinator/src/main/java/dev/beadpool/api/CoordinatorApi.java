@@ -85,6 +85,7 @@ public final class CoordinatorApi implements AutoCloseable {
   private final RequestGuard guard;
   private final BeadWrites writes;
   private final PauseWrites pauses;
+  private final MergeWrites merges;
   private final ExecutorService requests;
   private final EventStreams streams;
 
@@ -106,6 +107,7 @@ public final class CoordinatorApi implements AutoCloseable {
             coordinator,
             new ImportFiles(ImportFiles.projectDirOf(lock.storeFile()), limits.maxImportBytes()));
     this.pauses = new PauseWrites(coordinator);
+    this.merges = new MergeWrites(coordinator);
     // why the port in the names: a thread dump then says which API a thread serves
     int port = server.getAddress().getPort();
     this.requests =
@@ -254,6 +256,8 @@ public final class CoordinatorApi implements AutoCloseable {
             case "POST /api/import" -> writes.importFile(body);
             case "POST /api/pause" -> pauses.pause(body);
             case "POST /api/resume" -> pauses.resume(body);
+            case "POST /api/merge" -> merges.merge(body);
+            case "POST /api/reject" -> merges.reject(body);
             default ->
                 throw new ApiError(
                     404, "no such endpoint: " + exchange.getRequestMethod() + " " + path);

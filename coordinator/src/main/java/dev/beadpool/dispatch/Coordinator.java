@@ -3,6 +3,9 @@ package dev.beadpool.dispatch;
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Dependency;
 import dev.beadpool.dispatch.endpoint.Endpoints;
+import dev.beadpool.dispatch.integration.IntegrationSettings;
+import dev.beadpool.dispatch.integration.Integrator;
+import dev.beadpool.dispatch.integration.MergeQueue;
 import dev.beadpool.dispatch.lease.LeaseCheck;
 import dev.beadpool.dispatch.result.ResultConsumer;
 import dev.beadpool.graph.Edge;
@@ -57,10 +60,21 @@ public final class Coordinator implements AutoCloseable {
   private final ResultConsumer results;
   private final LeaseCheck leaseCheck;
 
+  private final MergeQueue mergeQueue;
+
   private ScheduledExecutorService timer;
   private Thread resultThread;
 
   public Coordinator(BeadStore store, CoordinatorSettings settings, Clock clock) {
+    this(store, settings, clock, IntegrationSettings.DEFAULTS);
+  }
+
+  /**
+   * @param integration how the merge queue's integrator runs, with a {@code repository} in the
+   *     agents' config
+   */
+  public Coordinator(
+      BeadStore store, CoordinatorSettings settings, Clock clock, IntegrationSettings integration) {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
@@ -99,6 +113,21 @@ public final class Coordinator implements AutoCloseable {
             duties.flush(),
             duties.budgetFile(),
             duties.pauses());
+    this.mergeQueue =
+        new MergeQueue(
+            settings.agents().repository(),
+            settings.agents().repository() == null
+                ? null
+                : new Integrator(
+                    settings.agents().repository(),
+                    integration,
+                    Integrator.stateDirOf(store.file()),
+                    store,
+                    duties.merges(),
+                    clock),
+            duties.merges(),
+            duties.events(),
+            clock);
   }
 
   /** Loads the graph, restores in-flight runs from the store, connects and starts dispatching. */
@@ -139,6 +168,7 @@ public final class Coordinator implements AutoCloseable {
       duties.expiry().timerStarts(clock.instant());
       timer.scheduleWithFixedDelay(leaseCheck, every, every, TimeUnit.MILLISECONDS);
       resultThread.start();
+      mergeQueue.start();
       log.info(
           "coordinator started: {} ready, {} dispatched",
           duties.queue().queued() + duties.inFlight().size(),
@@ -268,11 +298,16 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
+  /** The merge queue: {@code beadpool merge}, {@code reject}, and its part of {@code status}. */
+  public MergeQueue mergeQueue() {
+    return mergeQueue;
+  }
+
   // ---- live view: status, events, running runs, snapshots --------------------------------------
 
   public PoolStatus status() {
     synchronized (lock) {
-      return live.status(link.outages());
+      return live.status(link.outages(), mergeQueue.status());
     }
   }
 
@@ -320,6 +355,7 @@ public final class Coordinator implements AutoCloseable {
         return;
       }
     }
+    mergeQueue.close();
     if (timer != null) {
       timer.shutdownNow();
     }

@@ -6,6 +6,8 @@ import dev.beadpool.dispatch.claim.ClaimHandler;
 import dev.beadpool.dispatch.deadletter.DeadLetteredDispatches;
 import dev.beadpool.dispatch.deadletter.PoisonMessages;
 import dev.beadpool.dispatch.endpoint.Messages;
+import dev.beadpool.dispatch.integration.DispatchCode;
+import dev.beadpool.dispatch.integration.MergeRecords;
 import dev.beadpool.dispatch.lease.Heartbeats;
 import dev.beadpool.dispatch.lease.LeaseExpiry;
 import dev.beadpool.dispatch.lease.Leases;
@@ -32,6 +34,7 @@ import dev.beadpool.dispatch.state.GraphMirror;
 import dev.beadpool.dispatch.state.InFlight;
 import dev.beadpool.dispatch.state.Lifecycle;
 import dev.beadpool.store.BeadStore;
+import dev.beadpool.store.MergeLedger;
 import dev.beadpool.store.PauseRows;
 import dev.beadpool.store.RunLedger;
 import java.time.Clock;
@@ -80,7 +83,8 @@ public record Duties(
     BudgetGate budget,
     BudgetFile budgetFile,
     PauseBoard pauses,
-    HandPauses handPauses) {
+    HandPauses handPauses,
+    MergeRecords merges) {
 
   /** The duties over {@code store}, on {@code clock}, with a lock of their own. */
   public static Duties wire(BeadStore store, CoordinatorSettings settings, Clock clock) {
@@ -95,7 +99,15 @@ public record Duties(
     GraphMirror graph = new GraphMirror(store);
     Outbox outbox = new Outbox();
     BdContext bdContext = new BdContext(store);
-    DispatchPublisher publisher = new DispatchPublisher(lock, store, ledger, bdContext, clock);
+    MergeLedger mergeLedger = new MergeLedger(store);
+    DispatchPublisher publisher =
+        new DispatchPublisher(
+            lock,
+            store,
+            ledger,
+            bdContext,
+            clock,
+            new DispatchCode(settings.agents().repository(), mergeLedger));
     WorkerRegistry workers = new WorkerRegistry(settings, clock);
     PauseBoard pauses = new PauseBoard(new PauseRows(store), clock, outbox);
     PauseRouting routing = new PauseRouting(pauses, settings.agents());
@@ -183,6 +195,17 @@ public record Duties(
         new Heartbeats(lock, clock, messages, workers, inFlight, leases, ledger, budget);
     PresenceHandler presences =
         new PresenceHandler(lock, messages, lifecycle, workers, queue, flush);
+    MergeRecords merges =
+        new MergeRecords(
+            lock,
+            mergeLedger,
+            settings.maxAttempts(),
+            clock,
+            counters,
+            outbox,
+            changes,
+            settlement,
+            flush);
     return new Duties(
         lock,
         store,
@@ -217,6 +240,7 @@ public record Duties(
         budget,
         budgetFile,
         pauses,
-        new HandPauses(settings.agents(), clock, pauses, queue, flush));
+        new HandPauses(settings.agents(), clock, pauses, queue, flush),
+        merges);
   }
 }

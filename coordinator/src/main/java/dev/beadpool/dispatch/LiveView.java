@@ -5,6 +5,7 @@ import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyType;
 import dev.beadpool.dispatch.budget.BudgetGate;
 import dev.beadpool.dispatch.budget.BudgetHold;
+import dev.beadpool.dispatch.integration.MergeQueueStatus;
 import dev.beadpool.dispatch.pause.PauseBoard;
 import dev.beadpool.dispatch.pause.PauseText;
 import dev.beadpool.dispatch.pause.PauseView;
@@ -63,7 +64,7 @@ final class LiveView {
     this.pauses = duties.pauses();
   }
 
-  PoolStatus status(int outages) {
+  PoolStatus status(int outages, MergeQueueStatus mergeQueue) {
     List<String> running = new ArrayList<>();
     int dispatched = 0;
     for (Run run : inFlight.all()) {
@@ -92,7 +93,8 @@ final class LiveView {
         outages,
         humanHolds().all(),
         budgetHolds(),
-        pauses.all().stream().map(p -> PauseView.of(p, clock.instant())).toList());
+        pauses.all().stream().map(p -> PauseView.of(p, clock.instant())).toList(),
+        mergeQueue);
   }
 
   /** The budgets that hold waiting beads back, most beads first. */

@@ -77,6 +77,19 @@ public record PoolEvent(
   public static final String RELEASED = "released";
   public static final String EXPIRED = "expired";
 
+  /** A run's work was pushed: the bead waits in the merge queue ({@code run-ended} outcome). */
+  public static final String PUSHED = "pushed";
+
+  /**
+   * The merge queue acted on a bead's pushed work: outcome {@link #MERGED}, {@link #SENT_BACK} or
+   * {@link #PR_CREATED}; detail the merge commit, the feedback's first line, or the URL.
+   */
+  public static final String MERGE = "merge";
+
+  public static final String MERGED = "merged";
+  public static final String SENT_BACK = "sent-back";
+  public static final String PR_CREATED = "pr-created";
+
   /** The claim was refused and the run dropped: the bead was closed or taken by hand meanwhile. */
   public static final String REFUSED = "refused";
 
@@ -153,6 +166,13 @@ public record PoolEvent(
    */
   public static PoolEvent runEnded(Run run, String outcome, String detail, Instant at) {
     return ofRun(RUN_ENDED, run, null, outcome, firstLine(detail), at);
+  }
+
+  /** The merge queue acted on the bead's pushed work ({@link #MERGE}). */
+  public static PoolEvent merge(
+      String beadId, long run, String outcome, String detail, Instant at) {
+    return new PoolEvent(
+        MERGE, beadId, run, 0, 0, null, null, null, outcome, firstLine(detail), null, time(at));
   }
 
   /** The bead's status changed. */

@@ -1,6 +1,7 @@
 package dev.beadpool.dispatch;
 
 import dev.beadpool.dispatch.budget.BudgetHold;
+import dev.beadpool.dispatch.integration.MergeQueueStatus;
 import dev.beadpool.dispatch.pause.PauseView;
 import java.util.List;
 
@@ -18,6 +19,7 @@ import java.util.List;
  * @param blockedByDiscovery runs whose agent found a blocker for its bead
  * @param budgetHolds the budgets that hold waiting beads back, each with how many
  * @param paused the pauses in force (the whole pool's, profiles'), each with its end and reason
+ * @param mergeQueue the merge queue, with a {@code repository}; null without
  */
 public record PoolStatus(
     int waiting,
@@ -36,10 +38,17 @@ public record PoolStatus(
     int brokerOutages,
     List<HumanHold> heldBy,
     List<BudgetHold> budgetHolds,
-    List<PauseView> paused) {
+    List<PauseView> paused,
+    MergeQueueStatus mergeQueue) {
 
-  /** Nothing waiting, dispatched or running. */
+  /**
+   * Nothing waiting, dispatched or running, and no pushed work the merge queue will integrate
+   * without a human.
+   */
   public boolean idle() {
-    return waiting == 0 && dispatched == 0 && running.isEmpty();
+    return waiting == 0
+        && dispatched == 0
+        && running.isEmpty()
+        && (mergeQueue == null || mergeQueue.busy() == 0);
   }
 }

@@ -27,6 +27,7 @@ final class ResultJudge {
   private final RunOutcomes outcomes;
   private final UsageWrites usage;
   private final SpendCap spendCap;
+  private final MergeRows merges;
 
   ResultJudge(
       Clock clock,
@@ -34,13 +35,15 @@ final class ResultJudge {
       HumanGates humanGates,
       RunOutcomes outcomes,
       UsageWrites usage,
-      SpendCap spendCap) {
+      SpendCap spendCap,
+      MergeRows merges) {
     this.clock = clock;
     this.operations = operations;
     this.humanGates = humanGates;
     this.outcomes = outcomes;
     this.usage = usage;
     this.spendCap = spendCap;
+    this.merges = merges;
   }
 
   /** See {@link RunLedger#apply(RunResult, int, int, BudgetConfig.Limit)}. */
@@ -134,10 +137,16 @@ final class ResultJudge {
   private Decision complete(Connection c, Run run, RunResult result, int maxAttempts, int maxTurns)
       throws SQLException {
     AppliedOperations applied = null;
-    if (!result.operations().isEmpty()) {
+    // why: pushed work closes its bead at merge, not now; the agent's own close waits for it
+    BdOperation ownClose = result.pushed() == null ? null : ownClose(run, result);
+    List<BdOperation> ops =
+        ownClose == null
+            ? result.operations()
+            : result.operations().stream().filter(op -> op != ownClose).toList();
+    if (!ops.isEmpty()) {
       try {
-        humanGates.refuse(c, result.operations());
-        applied = operations.apply(c, result.operations(), actor(run));
+        humanGates.refuse(c, ops);
+        applied = operations.apply(c, ops, actor(run));
       } catch (OperationsRefusedException e) {
         try (RowWriter w = new RowWriter(c, clock)) {
           w.history(
@@ -165,7 +174,10 @@ final class ResultJudge {
       }
       return new Decision(Effect.BLOCKED, run, null, applied);
     }
-    if (RunResult.COMPLETION_EXIT_CODE.equals(result.completion())) {
+    if (ownClose != null || RunResult.COMPLETION_EXIT_CODE.equals(result.completion())) {
+      if (result.pushed() != null) {
+        return withApplied(pushed(c, run, result, ownClose), applied);
+      }
       return withApplied(outcomes.succeed(c, run, result), applied);
     }
     if (wroteNotes(run.beadId(), result)) {
@@ -180,6 +192,35 @@ final class ResultJudge {
         "the agent exited 0 without closing its bead (completion bd-close) or leaving handoff"
             + " notes";
     return withApplied(failWith(c, run, result, why, maxAttempts), applied);
+  }
+
+  /**
+   * The agent's {@code bd close} of its own bead (the last one, if it closed it twice), or null.
+   */
+  private static BdOperation ownClose(Run run, RunResult result) {
+    BdOperation found = null;
+    for (BdOperation op : result.operations()) {
+      if (BdOperation.CLOSE.equals(op.op()) && run.beadId().equals(op.id())) {
+        found = op;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Done, with its work pushed: the run succeeded, the bead stays {@code in_progress} (assigned, so
+   * nothing dispatches it; open blockers of its dependents) and waits in the merge queue; the close
+   * it would have made is kept for its merge.
+   */
+  private Decision pushed(Connection c, Run run, RunResult result, BdOperation ownClose)
+      throws SQLException {
+    outcomes.runEnd().end(c, run, RunEnding.of(RunState.SUCCEEDED, result, null));
+    String reason =
+        ownClose != null && ownClose.reason() != null && !ownClose.reason().isBlank()
+            ? ownClose.reason()
+            : result.closeReason();
+    merges.pushed(c, run, result.pushed(), reason);
+    return new Decision(Effect.PUSHED, run, null);
   }
 
   /** The next turn goes to a fresh agent at once; no attempt spent. */

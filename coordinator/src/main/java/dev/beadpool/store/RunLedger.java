@@ -60,7 +60,8 @@ public final class RunLedger {
             new HumanGates(humanLabels),
             outcomes,
             new UsageWrites(store.writers().fields()),
-            spendCap);
+            spendCap,
+            new MergeRows(clock, store.writers().fields()));
   }
 
   /**
@@ -96,7 +97,12 @@ public final class RunLedger {
      * The agent made its bead depend on a blocker it found: the bead waits for it; no attempt
      * spent.
      */
-    BLOCKED
+    BLOCKED,
+    /**
+     * Done, and its work pushed to the repository: the bead stays {@code in_progress} in the merge
+     * queue ({@link MergeLedger}) and closes when its merge is recorded.
+     */
+    PUSHED
   }
 
   /**

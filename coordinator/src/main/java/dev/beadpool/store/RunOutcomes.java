@@ -31,6 +31,10 @@ final class RunOutcomes {
     return runEnd;
   }
 
+  FailureBeads failureBeads() {
+    return failureBeads;
+  }
+
   /** The run succeeded: the bead is closed, unless it already is. */
   Decision succeed(Connection c, Run run, RunResult result) throws SQLException {
     runEnd.end(c, run, RunEnding.of(RunState.SUCCEEDED, result, null));

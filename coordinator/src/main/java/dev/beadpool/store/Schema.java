@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int CURRENT_VERSION = 6;
+  static final int CURRENT_VERSION = 7;
 
   private static final List<String> V1 =
       List.of(
@@ -169,8 +169,33 @@ final class Schema {
             line   TEXT
           ) WITHOUT ROWID""");
 
+  /**
+   * Version 7, the merge queue: one row per bead whose work a worker pushed, until it is merged
+   * (then kept, for {@code status} and recovery) or sent back to an agent (its feedback kept for
+   * the next dispatch). See {@link MergeRows}.
+   */
+  private static final List<String> V7 =
+      List.of(
+          """
+          CREATE TABLE merge_queue (
+            bead_id      TEXT PRIMARY KEY,
+            run          INTEGER NOT NULL,
+            branch       TEXT NOT NULL,
+            commit_id    TEXT NOT NULL,
+            base         TEXT,
+            phase        TEXT NOT NULL,
+            close_reason TEXT,
+            pushed_at    INTEGER NOT NULL,
+            merged_at    INTEGER,
+            merge_commit TEXT,
+            pr_url       TEXT,
+            feedback     TEXT,
+            approved     INTEGER NOT NULL DEFAULT 0
+          )""",
+          "CREATE INDEX merge_queue_phase ON merge_queue(phase, pushed_at)");
+
   /** Migration {@code i} takes the store from version {@code i} to {@code i + 1}. */
-  private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6);
+  private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7);
 
   private Schema() {}
 

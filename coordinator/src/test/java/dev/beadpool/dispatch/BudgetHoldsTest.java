@@ -92,7 +92,7 @@ class BudgetHoldsTest extends DutiesOnSettableClock {
 
   PoolStatus status() {
     synchronized (duties.lock()) {
-      return new LiveView(duties).status(0);
+      return new LiveView(duties).status(0, null);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.beadpool.dispatch.outbox;
 
 import dev.beadpool.bead.Bead;
+import dev.beadpool.dispatch.integration.DispatchCode;
 import dev.beadpool.protocol.Addresses;
 import dev.beadpool.protocol.DispatchMessage;
 import dev.beadpool.protocol.Properties;
@@ -39,6 +40,7 @@ public final class DispatchPublisher {
   private final RunLedger ledger;
   private final BdContext bdContext;
   private final Clock clock;
+  private final DispatchCode code;
 
   /** Committed runs whose dispatch message could not be sent yet (broker trouble). */
   private final Set<Long> unpublished = new LinkedHashSet<>();
@@ -49,12 +51,18 @@ public final class DispatchPublisher {
   private String storeId;
 
   public DispatchPublisher(
-      Object lock, BeadStore store, RunLedger ledger, BdContext bdContext, Clock clock) {
+      Object lock,
+      BeadStore store,
+      RunLedger ledger,
+      BdContext bdContext,
+      Clock clock,
+      DispatchCode code) {
     this.lock = lock;
     this.store = store;
     this.ledger = ledger;
     this.bdContext = bdContext;
     this.clock = clock;
+    this.code = code;
   }
 
   /** The store's id, for the duplicate-detection id of each dispatch. */
@@ -113,14 +121,16 @@ public final class DispatchPublisher {
     try {
       Bead bead = store.get(run.beadId());
       DispatchMessage body =
-          DispatchMessage.of(
+          code.apply(
               run.beadId(),
-              run.run(),
-              run.attempt(),
-              bead.json(),
-              run.profile(),
-              run.turn(),
-              bdContext.of(bead));
+              DispatchMessage.of(
+                  run.beadId(),
+                  run.run(),
+                  run.attempt(),
+                  bead.json(),
+                  run.profile(),
+                  run.turn(),
+                  bdContext.of(bead)));
       TextMessage message = dispatchSession.createTextMessage(Wire.encode(body));
       message.setStringProperty(Properties.TYPE, "dispatch");
       message.setIntProperty(Properties.SCHEMA, Wire.VERSION);

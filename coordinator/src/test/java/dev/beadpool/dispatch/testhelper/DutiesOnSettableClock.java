@@ -134,6 +134,11 @@ public abstract class DutiesOnSettableClock {
     duties.results().apply(List.of(unsigned.signed(secrets.get(unsigned.run()))));
   }
 
+  /** The worker that holds the bead's run sends {@code result}, signed as a worker signs it. */
+  protected void report(ClaimReply claim, RunResult result) {
+    duties.results().apply(List.of(result.signed(secrets.get(claim.run()))));
+  }
+
   /** One tick of the lease timer's lease check, at the clock's time now. */
   protected void leaseCheck() {
     synchronized (duties.lock()) {
