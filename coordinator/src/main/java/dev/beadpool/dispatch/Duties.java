@@ -90,7 +90,8 @@ public record Duties(
     DispatchPublisher publisher = new DispatchPublisher(lock, store, ledger, bdContext, clock);
     WorkerRegistry workers = new WorkerRegistry(settings, clock);
     Dispatcher dispatcher = new Dispatcher(ledger, settings, clock, inFlight, outbox);
-    BudgetGate budget = new BudgetGate(store, ledger, settings.agents(), settings.budgets(), clock);
+    BudgetGate budget =
+        new BudgetGate(store, ledger, settings.agents(), settings.budgets(), clock, outbox);
     BudgetFile budgetFile = new BudgetFile(settings.configFile(), budget);
     DispatchQueue queue =
         new DispatchQueue(
