@@ -44,6 +44,7 @@ final class EventText {
                   + runDetails(e)
                   + (e.detail() == null ? "" : ", " + e.detail()));
       case PoolEvent.CLAIMED -> lines.add(head + "claimed by " + e.worker() + " " + runDetails(e));
+      case PoolEvent.HELD -> lines.add(head + "held: " + e.detail());
       case PoolEvent.STALLED ->
           lines.add(head + "run " + e.run() + " waits on its queue: " + e.detail());
       case PoolEvent.OUTPUT -> {

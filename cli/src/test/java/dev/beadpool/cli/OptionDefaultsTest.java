@@ -48,7 +48,10 @@ class OptionDefaultsTest {
     CoordinatorSettings settings = command.options.settings(broker, projectDir);
 
     assertThat(broker).isEqualTo(BrokerSettings.anonymous(BrokerSettings.DEFAULT_URL));
-    assertThat(settings).isEqualTo(CoordinatorSettings.defaults(broker));
+    // why apart: the project's beadpool.yaml is watched for budgets even before it exists
+    assertThat(settings.configFile()).isEqualTo(projectDir.resolve("beadpool.yaml"));
+    assertThat(settings.toBuilder().configFile(null).build())
+        .isEqualTo(CoordinatorSettings.defaults(broker));
     assertThat(command.httpPort).isEqualTo(CoordinatorApi.DEFAULT_PORT);
   }
 

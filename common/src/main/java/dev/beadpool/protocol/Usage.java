@@ -26,6 +26,7 @@ public record Usage(Long inputTokens, Long outputTokens, BigDecimal costUsd, Str
   }
 
   /** Whether nothing at all was reported. */
+  @com.fasterxml.jackson.annotation.JsonIgnore // why: derived, not a figure ("empty" in JSON)
   public boolean isEmpty() {
     return inputTokens == null && outputTokens == null && costUsd == null && model == null;
   }

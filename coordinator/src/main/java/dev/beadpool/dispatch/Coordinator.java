@@ -2,6 +2,7 @@ package dev.beadpool.dispatch;
 
 import dev.beadpool.bead.Bead;
 import dev.beadpool.bead.Dependency;
+import dev.beadpool.dispatch.budget.BudgetFile;
 import dev.beadpool.dispatch.endpoint.Endpoints;
 import dev.beadpool.dispatch.integration.IntegrationSettings;
 import dev.beadpool.dispatch.integration.Integrator;
@@ -137,12 +138,13 @@ public final class Coordinator implements AutoCloseable {
         return;
       }
       log.info(
-          "coordinator starting: store={} {} max-in-flight={} max-attempts={} lease={}",
+          "coordinator starting: store={} {} max-in-flight={} max-attempts={} lease={} budgets={}",
           store.file(),
           settings.broker(),
           settings.maxInFlight(),
           settings.maxAttempts(),
-          settings.lease());
+          settings.lease(),
+          BudgetFile.describe(settings.budgets()));
       duties.recovery().restore();
       try {
         link.connect();

@@ -112,7 +112,8 @@ public record Duties(
     PauseBoard pauses = new PauseBoard(new PauseRows(store), clock, outbox);
     PauseRouting routing = new PauseRouting(pauses, settings.agents());
     Dispatcher dispatcher = new Dispatcher(ledger, settings, clock, inFlight, outbox, routing);
-    BudgetGate budget = new BudgetGate(store, ledger, settings.agents(), settings.budgets(), clock);
+    BudgetGate budget =
+        new BudgetGate(store, ledger, settings.agents(), settings.budgets(), clock, outbox);
     BudgetFile budgetFile = new BudgetFile(settings.configFile(), budget);
     DispatchQueue queue =
         new DispatchQueue(

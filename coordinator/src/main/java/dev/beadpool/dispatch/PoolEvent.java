@@ -55,6 +55,12 @@ public record PoolEvent(
    */
   public static final String STALLED = "stalled";
 
+  /**
+   * The ready bead is held back by a budget ({@code detail}: {@code epic app-x1 spent $51.20 of
+   * $50.00}); it stays queued until the budget is raised (or the day turns).
+   */
+  public static final String HELD = "held";
+
   /** The bead failed for good: a failure bead (its id in {@code detail}) now blocks it. */
   public static final String FAILURE_BEAD = "failure-bead";
 
@@ -151,6 +157,11 @@ public record PoolEvent(
   /** The run waits on its profile's queue with no live worker to take it, for {@code why}. */
   public static PoolEvent stalled(Run run, String why, Instant at) {
     return ofRun(STALLED, run, null, null, why, at);
+  }
+
+  /** The ready bead is held back by a budget, for {@code why}. */
+  public static PoolEvent held(String beadId, String why, Instant at) {
+    return new PoolEvent(HELD, beadId, 0, 0, 0, null, null, null, null, why, null, time(at));
   }
 
   /** Lines the run's agent printed. */

@@ -110,6 +110,7 @@ class BudgetHoldsTest extends DutiesOnSettableClock {
     Bead outside = child("outside", null, 3);
     start();
     assertThat(inFlight(first.id())).as("max-in-flight 1: the first child goes first").isNotNull();
+    PoolEvents.Subscription watcher = watch(second.id());
 
     done(first.id(), "1.20");
 
@@ -121,7 +122,13 @@ class BudgetHoldsTest extends DutiesOnSettableClock {
 
     done(outside.id(), "0.50");
     tick();
+    tick();
     assertThat(inFlight(second.id())).as("still held after ticks").isNull();
+    assertThat(received(watcher))
+        .filteredOn(e -> e.type().equals(PoolEvent.HELD))
+        .as("one held event for the hold, not one per pump")
+        .extracting(PoolEvent::detail)
+        .containsExactly(why);
 
     writeConfig("budgets:\n  epic: {usd: 50}\n  bead: {usd: 5.00}\n");
     tick();

@@ -74,8 +74,8 @@ public final class BudgetFile {
     }
   }
 
-  /** The budgets in one line, for the log. */
-  static String describe(BudgetConfig b) {
+  /** The budgets in one line, for the log: {@code epic $50.00, day $200.00 / 1000000 tokens}. */
+  public static String describe(BudgetConfig b) {
     if (b.isEmpty()) {
       return "none";
     }

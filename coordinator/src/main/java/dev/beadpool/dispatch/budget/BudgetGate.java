@@ -4,6 +4,8 @@ import dev.beadpool.bead.Dependency;
 import dev.beadpool.bead.DependencyType;
 import dev.beadpool.config.AgentConfig;
 import dev.beadpool.config.BudgetConfig;
+import dev.beadpool.dispatch.PoolEvent;
+import dev.beadpool.dispatch.outbox.Outbox;
 import dev.beadpool.store.BeadStore;
 import dev.beadpool.store.RunLedger;
 import dev.beadpool.store.Spend;
@@ -54,13 +56,24 @@ public final class BudgetGate {
   /** Scopes whose hold has been logged, so each hold is said once. */
   private final Set<String> logged = new HashSet<>();
 
+  /** Beads whose watchers have been told they are held, so each is told once per hold. */
+  private final Set<String> told = new HashSet<>();
+
+  private final Outbox outbox;
+
   public BudgetGate(
-      BeadStore store, RunLedger ledger, AgentConfig agents, BudgetConfig budgets, Clock clock) {
+      BeadStore store,
+      RunLedger ledger,
+      AgentConfig agents,
+      BudgetConfig budgets,
+      Clock clock,
+      Outbox outbox) {
     this.store = store;
     this.ledger = ledger;
     this.agents = agents;
     this.budgets = budgets == null ? BudgetConfig.NONE : budgets;
     this.clock = clock;
+    this.outbox = outbox;
   }
 
   /** Whether any budget is set: without one, nothing is ever held. */
@@ -77,6 +90,7 @@ public final class BudgetGate {
     budgets = changed == null ? BudgetConfig.NONE : changed;
     over = null;
     logged.clear();
+    told.clear();
   }
 
   /** The bead cap results are judged against ({@code budgets.bead}), or null. */
@@ -90,17 +104,23 @@ public final class BudgetGate {
   }
 
   /**
-   * Why the bead must not start now, saying it in the log once per budget; null if it may.
+   * Why the bead must not start now, saying it in the log once per budget and to the bead's
+   * watchers once per hold; null if it may.
    *
    * @param profile the profile its next run goes to; null: routed here if a profile has a budget
    */
   public String hold(String beadId, String profile) {
     String why = reason(beadId, profile);
-    if (why != null) {
-      String scope = why.substring(0, why.indexOf(" spent "));
-      if (logged.add(scope)) {
-        log.warn("held: {} (beads under it wait until the budget is raised)", why);
-      }
+    if (why == null) {
+      told.remove(beadId);
+      return null;
+    }
+    String scope = why.substring(0, why.indexOf(" spent "));
+    if (logged.add(scope)) {
+      log.warn("held: {} (beads under it wait until the budget is raised)", why);
+    }
+    if (told.add(beadId)) {
+      outbox.happened(PoolEvent.held(beadId, why, clock.instant()));
     }
     return why;
   }

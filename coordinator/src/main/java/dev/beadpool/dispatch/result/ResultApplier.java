@@ -79,6 +79,7 @@ public final class ResultApplier {
       try {
         store.batch(() -> applyEach(results));
       } catch (RuntimeException e) {
+        budget.spendChanged(); // why: totals read inside the rolled-back batch are read again
         recovery.rebuild();
         throw e;
       }
