@@ -95,6 +95,27 @@ public record UsageLimitSettings(
     }
   }
 
+  /** Equal when everything is, the patterns compared by their text and flags. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof UsageLimitSettings other
+        && exitCodes.equals(other.exitCodes)
+        && texts(patterns).equals(texts(other.patterns))
+        && timezone.equals(other.timezone)
+        && defaultPause.equals(other.defaultPause)
+        && margin.equals(other.margin);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(exitCodes, texts(patterns), timezone, defaultPause, margin);
+  }
+
+  // why: Pattern has no equals of its own, so two readings of one file would differ
+  private static List<String> texts(List<Pattern> patterns) {
+    return patterns.stream().map(p -> p.flags() + ":" + p.pattern()).toList();
+  }
+
   /** Whether anything can show a limit: an exit code or a pattern. */
   public boolean detects() {
     return !exitCodes.isEmpty() || !patterns.isEmpty();

@@ -55,6 +55,9 @@ class UsageLimitSettingsTest {
     assertThat(claude.limit().defaultPause()).isEqualTo(Duration.ofMinutes(30));
     assertThat(claude.limit().margin()).isEqualTo(Duration.ofMinutes(2));
     assertThat(claude.limit().detects()).isTrue();
+    assertThat(load(CLAUDE_AND_CODEX).profile("claude").orElseThrow().limit())
+        .as("two readings of one file are equal, patterns and all")
+        .isEqualTo(claude.limit());
 
     AgentProfile codex = config.profile("codex").orElseThrow();
     assertThat(codex.usage()).isEqualTo(UsageFormat.CODEX_JSON);

@@ -34,7 +34,7 @@ public final class ResetTime {
 
   private static final Pattern SPELLED_PART =
       Pattern.compile(
-          "(\\d{1,9})\\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)\\b,?\\s*(and\\s+)?",
+          "(\\d{1,9})\\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)(?![a-z]),?\\s*(and\\s+)?",
           Pattern.CASE_INSENSITIVE);
 
   private ResetTime() {}

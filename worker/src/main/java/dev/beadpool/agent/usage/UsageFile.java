@@ -85,7 +85,9 @@ public final class UsageFile {
       List<String> dropped = new ArrayList<>();
       usage = UsageJson.fromReport(UsageJson.parse(text), dropped);
       dropped.forEach(
-          d -> problems.add(ENV + " file: " + d + (d.startsWith("not") ? "" : ", dropped")));
+          d ->
+              problems.add(
+                  ENV + " file: " + d + (d.startsWith("not") ? "; usage unknown" : ", dropped")));
     } catch (IOException e) {
       problems.add(ENV + " file is not JSON; usage unknown");
       return new Reading(Usage.NONE, true, problems);

@@ -110,6 +110,12 @@ class ResetTimeTest {
         .contains(NOW.plusSeconds(20));
     assertThat(watch(limit(api), NOW, "HTTP 429 Too Many Requests; retry-after: 5m"))
         .contains(NOW.plus(Duration.ofMinutes(5)));
+    assertThat(watch(limit(api), NOW, "HTTP 429 Too Many Requests; retry-after: 1h30m"))
+        .contains(NOW.plus(Duration.ofMinutes(90)));
+    assertThat(watch(limit(api), NOW, "HTTP 429 Too Many Requests; retry-after: 2h15m10s"))
+        .contains(NOW.plus(Duration.ofHours(2).plusMinutes(15).plusSeconds(10)));
+    assertThat(watch(limit(api), NOW, "HTTP 429 Too Many Requests; retry-after: 3min"))
+        .contains(NOW.plus(Duration.ofMinutes(3)));
     assertThat(watch(limit(api), NOW, "HTTP 429 Too Many Requests; retry-after: soon"))
         .contains(NOW.plus(Duration.ofMinutes(30)));
   }
