@@ -88,6 +88,12 @@ final class LocalPool {
           .append(h.beads())
           .append(')');
     }
+    for (dev.beadpool.dispatch.pause.PauseView p : s.paused()) {
+      stalled
+          .append("  paused ")
+          .append(p.pool() ? "pool" : p.profile())
+          .append(p.until() == null ? "" : " until " + EventText.time(p.until()));
+    }
     return String.format(
         "ready %d  running %d%s  closed %d  retried %d  failed %d%s",
         s.waiting() + s.dispatched(),

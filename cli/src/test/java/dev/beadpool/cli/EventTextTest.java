@@ -34,4 +34,23 @@ class EventTextTest {
         EventText.lines(event(PoolEvent.OUTPUT, null, List.of("\u001b[32mPASS\u001b[0m 12 tests")));
     assertThat(output).containsExactly("│ \u001b[32mPASS\u001b[0m 12 tests");
   }
+
+  @Test
+  void aPauseIsOneLineOfNoBeadWithItsSentenceMadeSafe() {
+    PoolEvent paused =
+        PoolEvent.pause(
+            PoolEvent.PAUSED,
+            "claude",
+            "profile claude paused until 15:00 UTC: usage limit\u001b[2J, seen in run 42 on w-3",
+            42,
+            "w-3",
+            Instant.parse("2026-11-21T12:00:00Z"));
+
+    assertThat(EventText.lines(paused))
+        .singleElement()
+        .asString()
+        .doesNotContain("null")
+        .endsWith(
+            " profile claude paused until 15:00 UTC: usage limit^[[2J, seen in run 42 on w-3");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.beadpool.store;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,9 @@ public record Pause(
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(since, "since");
     Objects.requireNonNull(reason, "reason");
+    // why: the store keeps milliseconds; memory keeps the same, so a restart changes nothing
+    since = since.truncatedTo(ChronoUnit.MILLIS);
+    until = until == null ? null : until.truncatedTo(ChronoUnit.MILLIS);
   }
 
   /** Whether it pauses the whole pool rather than one profile. */

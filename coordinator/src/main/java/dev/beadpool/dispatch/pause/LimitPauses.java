@@ -21,8 +21,11 @@ public final class LimitPauses {
   /** The shortest pause a limit makes, so a reset already past cannot make runs fail in a loop. */
   public static final Duration MIN_PAUSE = Duration.ofSeconds(1);
 
-  /** The longest: a week, the longest reset a provider names (weekly limits). */
-  public static final Duration MAX_PAUSE = Duration.ofDays(7);
+  /**
+   * The longest: 8 days, the worker's own bound on a reset (a weekly limit and its margin fit), so
+   * a worker cannot pause a profile for good.
+   */
+  public static final Duration MAX_PAUSE = Duration.ofDays(8);
 
   /** The reason a limit's pause gives. */
   public static final String REASON = "usage limit";
