@@ -65,6 +65,9 @@ class ComposeSmokeIT {
 
   static final int AGENT_SECONDS = 4;
 
+  /** The code flow's remote in the containers (docker-compose.yml's BEADPOOL_REPOSITORY_URL). */
+  static final String REMOTE = "/srv/git/project.git";
+
   /** The bound: the pool works again this soon after the broker is back. */
   static final Duration RESUME_BOUND = Duration.ofSeconds(10);
 
@@ -131,7 +134,8 @@ class ComposeSmokeIT {
     }
 
     // the first graph: agents in worktrees of their workers' own clones write a file and commit;
-    // the commits come back to the mounted repository as bead/<id> branches, owned by its owner
+    // the workers push them to the remote on the git volume as bead/<id> branches, owned by the
+    // repository's owner
     importGraph("first.jsonl");
     await("the first graph done")
         .atMost(STEP)
@@ -143,7 +147,24 @@ class ComposeSmokeIT {
     assertThat(new TreeSet<>(workspacesUsed(doneBy.keySet())))
         .as("each worker's agents work in its own clone")
         .hasSameSizeAs(new TreeSet<>(doneBy.values()));
-    assertThat(ownerOf(repo.resolve(".git/refs/heads"), "bead")).isEqualTo(uid);
+    Result remoteOwner =
+        composeRun("exec", "-T", "coordinator", "stat", "-c", "%u", REMOTE + "/refs/heads/bead");
+    assertThat(remoteOwner.output().strip()).isEqualTo(uid);
+    Result mounted =
+        run(
+            STEP,
+            List.of(
+                "git",
+                "-c",
+                "safe.directory=*",
+                "-C",
+                repo.toString(),
+                "for-each-ref",
+                "refs/heads/bead/"));
+    assertThat(mounted.exit()).as(mounted.output()).isZero();
+    assertThat(mounted.output())
+        .as("workers push to the remote, never into the mounted repository")
+        .isBlank();
     assertThat(ownerOf(repo.resolve(".beadpool"), "beads.db")).isEqualTo(uid);
 
     // scale to 5 and load more work
@@ -356,11 +377,14 @@ class ComposeSmokeIT {
     assertThat(r.exit()).as(r.output()).isZero();
   }
 
+  /** git on the code flow's remote: the bare repository on the `git` volume. */
   String gitOut(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("git", "-c", "safe.directory=*", "-C"));
-    command.add(repo.toString());
+    List<String> command =
+        new ArrayList<>(List.of("exec", "-T", "coordinator", "git", "-C", REMOTE));
     command.addAll(List.of(args));
-    return run(STEP, command).output();
+    Result r = composeRun(command.toArray(String[]::new));
+    assertThat(r.exit()).as(r.output()).isZero();
+    return r.output();
   }
 
   List<String> beadBranches() throws Exception {

@@ -43,6 +43,9 @@ public final class RepositoryClone {
   private final Git git;
   private final ReentrantLock lock;
 
+  /** Whether this process made sure of the clone and its origin (guarded by {@link #lock}). */
+  private boolean opened;
+
   /**
    * @param home this worker's clone folder, {@link #homeOf}
    */
@@ -116,7 +119,8 @@ public final class RepositoryClone {
     return locked(
         () -> {
           String commit = Worktrees.commit(git, worktree, beadId, title, run);
-          String ref = "refs/heads/" + worktree.branch();
+          // why the commit, not the branch: an agent that switched branches in its worktree still
+          // has exactly what was committed pushed, and recorded
           git.run(
               worktree.path(),
               "push",
@@ -124,7 +128,7 @@ public final class RepositoryClone {
               "--force",
               "--no-verify",
               "origin",
-              ref + ":" + ref);
+              commit + ":refs/heads/" + worktree.branch());
           return commit;
         });
   }
@@ -145,6 +149,10 @@ public final class RepositoryClone {
 
   /** Makes the bare clone on first use; points {@code origin} at the configured url each time. */
   private void open() throws GitException, IOException {
+    // why: a run's git calls are most of the hand-over time between a blocker and its dependent
+    if (opened && Files.isRegularFile(repo.resolve("HEAD"))) {
+      return;
+    }
     if (!Files.isRegularFile(repo.resolve("HEAD"))) {
       deleteTree(repo);
       Files.createDirectories(home);
@@ -155,6 +163,9 @@ public final class RepositoryClone {
     // why config, not remote add: repeatable, and a changed url in beadpool.yaml takes effect
     git.run(repo, "config", "remote.origin.url", config.url());
     Files.createDirectories(worktrees);
+    // why: worktrees whose folders went (a crash, a human's rm) would hold their branches
+    git.run(repo, "worktree", "prune");
+    opened = true;
   }
 
   private String resolve(String base) throws GitException {
@@ -184,9 +195,12 @@ public final class RepositoryClone {
     if (Files.exists(path)) {
       if (!git.ok(repo, "worktree", "remove", "--force", "--force", path.toString())) {
         deleteTree(path);
+        git.run(repo, "worktree", "prune");
       }
+    } else if (Files.exists(repo.resolve("worktrees").resolve(path.getFileName()))) {
+      // its folder went but git still counts it, and so holds its branch
+      git.run(repo, "worktree", "prune");
     }
-    git.run(repo, "worktree", "prune");
   }
 
   @FunctionalInterface

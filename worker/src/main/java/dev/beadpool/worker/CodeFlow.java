@@ -3,8 +3,11 @@ package dev.beadpool.worker;
 import dev.beadpool.agent.AgentRunner;
 import dev.beadpool.agent.Git;
 import dev.beadpool.agent.RepositoryClone;
+import dev.beadpool.config.Durations;
+import dev.beadpool.config.RepositoryConfig;
 import dev.beadpool.protocol.DispatchMessage;
 import dev.beadpool.protocol.RunResult;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +24,24 @@ final class CodeFlow {
 
   /** The worker's own clone, or null without a {@code repository:}. */
   static RepositoryClone cloneOf(WorkerSettings settings, Git git) {
-    if (settings.agents().repository() == null) {
+    RepositoryConfig repo = settings.agents().repository();
+    if (repo == null) {
       return null;
     }
-    return new RepositoryClone(
-        settings.agents().repository(),
-        RepositoryClone.homeOf(settings.workDir(), settings.id()),
-        git);
+    Path home = RepositoryClone.homeOf(settings.workDir(), settings.id());
+    log.info(
+        "worker={} code flow: remote {} branch {}, own clone {}, git timeout {}",
+        settings.id(),
+        masked(repo.url()),
+        repo.branch(),
+        home,
+        Durations.format(git.timeout()));
+    return new RepositoryClone(repo, home, git);
+  }
+
+  /** A URL as logs may show it: a password or token in it is masked. */
+  static String masked(String url) {
+    return url.replaceFirst("://[^/@]+@", "://***@");
   }
 
   /** A run whose git failed for the infrastructure: released, the breaker told. */

@@ -58,6 +58,7 @@ class CodeFlowTest {
   }
 
   String commit(String file, String text) throws Exception {
+    Files.createDirectories(seed.resolve(file).getParent());
     Files.writeString(seed.resolve(file), text, StandardCharsets.UTF_8);
     GIT.run(seed, "add", "-A");
     GIT.run(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", text);
@@ -85,9 +86,17 @@ class CodeFlowTest {
   }
 
   static DispatchMessage dispatch(String title, int attempt, String base, String feedback) {
+    return dispatch(title, null, attempt, base, feedback);
+  }
+
+  static DispatchMessage dispatch(
+      String title, String description, int attempt, String base, String feedback) {
     ObjectNode bead = Json.MAPPER.createObjectNode();
     bead.put("id", "x-1");
     bead.put("title", title);
+    if (description != null) {
+      bead.put("description", description);
+    }
     return DispatchMessage.of("x-1", attempt, attempt, bead).withCode(base, feedback);
   }
 
@@ -247,6 +256,30 @@ class CodeFlowTest {
     try (var files = Files.walk(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).doesNotContain("pwned");
     }
+  }
+
+  @Test
+  void aWorkingDirectoryLineIsADirectoryInsideTheRepositoryAndNothingOutsideIt() throws Exception {
+    commit("sub/file.txt", "in sub\n");
+    GIT.run(seed, "push", "--quiet", "origin", "main");
+    Path where = dir.resolve("where.txt");
+    AgentAttempt a = worker("w-a", remote.toString(), "pwd > '" + where + "'\n");
+
+    RunResult inside = run(a, dispatch("Do it", "Working directory: sub", 1, null, null));
+    RunResult outside = run(a, dispatch("Do it", "Working directory: ../../..", 2, null, null));
+
+    assertThat(inside.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(Files.readString(where).strip()).endsWith("/worktrees/x-1/sub");
+    assertThat(outside.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(outside.permanentFailure()).isTrue();
+    assertThat(outside.error()).contains("outside the bead's worktree");
+  }
+
+  @Test
+  void aUrlsPasswordIsMaskedInTheLog() {
+    assertThat(CodeFlow.masked("https://bot:s3cret@git.example.com/app.git"))
+        .isEqualTo("https://***@git.example.com/app.git");
+    assertThat(CodeFlow.masked("/srv/git/app.git")).isEqualTo("/srv/git/app.git");
   }
 
   @Test
