@@ -163,8 +163,15 @@ final class LiveView {
     }
     Run run = inFlight.get(beadId);
     String lastLine = run == null ? null : output.lastLine(run.run());
+    String why = run == null ? MergeQueueStatus.waitingFor(bead) : null;
     return PoolEvent.snapshot(
-        beadId, bead.status(), run, lastLine, failureBead, stalled(beadId, run), clock.instant());
+        beadId,
+        bead.status(),
+        run,
+        lastLine,
+        failureBead,
+        why != null ? why : stalled(beadId, run),
+        clock.instant());
   }
 
   /** Why a bead does not start, if it waits for a worker or a human; null otherwise. */

@@ -119,7 +119,8 @@ public final class RepositoryClone {
     return locked(
         () -> {
           String commit = Worktrees.commit(git, worktree, beadId, title, run);
-          String ref = "refs/heads/" + worktree.branch();
+          // why the commit, not the branch: an agent that switched branches in its worktree still
+          // has exactly what was committed pushed, and recorded
           git.run(
               worktree.path(),
               "push",
@@ -127,7 +128,7 @@ public final class RepositoryClone {
               "--force",
               "--no-verify",
               "origin",
-              ref + ":" + ref);
+              commit + ":refs/heads/" + worktree.branch());
           return commit;
         });
   }

@@ -248,7 +248,13 @@ final class AgentAttempt {
     if (job.worktree() != null && !current.released && !infra) {
       WorktreeOutcome.Settled settled =
           WorktreeOutcome.settle(
-              dispatch, job.worktree(), clone, git, agent.succeeded() && opsError == null, note);
+              dispatch,
+              job.worktree(),
+              clone,
+              git,
+              // why: without a repository a local worktree is committed as before
+              agent.succeeded() && (clone == null || opsError == null),
+              note);
       if (settled.infraError() != null) {
         return CodeFlow.released(
             dispatch, leaseId, settings.id(), settled.infraError(), note, permit);

@@ -40,6 +40,13 @@ public final class Integrator implements Runnable, AutoCloseable {
   /** What a pushed result's commit must look like: a full or abbreviated object name. */
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,64}");
 
+  /**
+   * What a pushed branch must look like: {@code bead/} and the bead's id made safe for a ref as
+   * workers make it (letters, digits, {@code . _ -}, at most 80), so no refspec or option can hide
+   * in it.
+   */
+  private static final Pattern BRANCH = Pattern.compile("bead/[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}");
+
   /** What the integrator is doing now, for {@code status}. */
   public enum Activity {
     IDLE,
@@ -339,8 +346,12 @@ public final class Integrator implements Runnable, AutoCloseable {
 
   /** Why a row cannot be merged as it is (a branch or commit no worker of ours pushes), or null. */
   private static String refusal(MergeEntry e) {
-    if (!("bead/" + e.beadId()).equals(e.branch())) {
-      return "the pushed branch must be bead/" + e.beadId() + ", was " + e.branch();
+    if (e.branch() == null
+        || !BRANCH.matcher(e.branch()).matches()
+        || e.branch().contains("..")
+        || e.branch().endsWith(".")
+        || e.branch().endsWith(".lock")) {
+      return "the pushed branch must be bead/<id> (a safe ref name), was " + e.branch();
     }
     if (!validCommit(e)) {
       return "the pushed commit is not a commit id: " + e.commit();

@@ -36,6 +36,21 @@ public record MergeQueueStatus(
   public record Waiting(
       String beadId, String phase, String commit, boolean needsHuman, String prUrl) {}
 
+  /**
+   * Why a bead with no run waits, if its work is in the merge queue (its {@code worktree.phase}
+   * metadata); null otherwise. For a watcher's first event.
+   */
+  public static String waitingFor(dev.beadpool.bead.Bead bead) {
+    com.fasterxml.jackson.databind.JsonNode wt = bead.metadata().path("worktree");
+    String phase = wt.path("phase").asText("");
+    String commit = wt.path("commit").asText("");
+    return switch (phase) {
+      case "pushed" -> "pushed " + commit + ": waits in the merge queue";
+      case "pr_created" -> "pull request " + wt.path("pr_url").asText("") + " waits to be merged";
+      default -> null;
+    };
+  }
+
   /** Beads the integrator will get to without a human: the pool is not done while there are. */
   public long busy() {
     return waiting.stream().filter(w -> !w.needsHuman() && "pushed".equals(w.phase())).count();

@@ -283,6 +283,25 @@ class IntegratorTest extends DutiesOnSettableClock {
   }
 
   @Test
+  void aPushedBranchOrCommitNoWorkerMakesIsSentBackWithoutTouchingGit() throws Exception {
+    Bead a = bead("A", 2);
+    start();
+    ClaimReply claim = claim(a.id(), "w-1");
+    report(
+        claim,
+        RunResult.succeeded(a.id(), claim.run(), claim.leaseId(), "w-1", null, "", "")
+            .with(List.of(), RunResult.COMPLETION_EXIT_CODE)
+            .withPushed(new PushedBranch("--upload-pack=touch /tmp/x", "HEAD~1", null)));
+
+    assertThat(integrator().step()).isTrue();
+
+    assertThat(phase(a.id())).isEqualTo("sent_back");
+    assertThat(duties.merges().ledger().feedback(a.id()))
+        .contains("the pushed branch must be bead/<id>");
+    assertThat(dir.resolve(".beadpool/integration")).doesNotExist();
+  }
+
+  @Test
   void theQueueTakesPriorityFirstThenTheOldestPush() throws Exception {
     Bead first = bead("first p2", 2);
     Bead urgent = bead("urgent p0", 0);
