@@ -42,6 +42,7 @@ final class Slot {
   private final ResultSender results;
   private final AbandonedClaims abandoned;
   private final Heartbeats heartbeats;
+  private final LimitHolds limits;
   private final BooleanSupplier stopping;
 
   Slot(
@@ -52,6 +53,7 @@ final class Slot {
       ResultSender results,
       AbandonedClaims abandoned,
       Heartbeats heartbeats,
+      LimitHolds limits,
       BooleanSupplier stopping) {
     this.settings = settings;
     this.circuits = circuits;
@@ -60,6 +62,7 @@ final class Slot {
     this.results = results;
     this.abandoned = abandoned;
     this.heartbeats = heartbeats;
+    this.limits = limits;
     this.stopping = stopping;
   }
 
@@ -86,10 +89,13 @@ final class Slot {
       while (!stopping.getAsBoolean()) {
         results.sendOn(session, producer);
         BoundedConsumer consumer = consumers.get(next);
-        AgentCircuit.Permit permit = circuits.get(settings.profiles().get(next)).tryAcquire();
+        String profile = settings.profiles().get(next);
+        AgentCircuit.Permit permit =
+            limits.holds(profile) ? null : circuits.get(profile).tryAcquire();
         next = (next + 1) % consumers.size();
         if (permit == null) {
-          // why: only this profile's backend is failing; the others go on. All open: wait.
+          // why: only this profile's backend is failing, or its provider's usage limit holds it;
+          // the others go on. All held: wait.
           if (++open >= consumers.size()) {
             open = 0;
             sleep(POLL_MILLIS);
@@ -212,6 +218,12 @@ final class Slot {
       // why queued before it leaves running: the heartbeats never miss it
       results.queue(result.signed(current.secret));
       running.remove(dispatch.run());
+    }
+    if (result.limit() != null) {
+      limits.hit(
+          dispatch.profile(),
+          result.limit(),
+          settings.profile(dispatch.profile()).limit().margin());
     }
   }
 

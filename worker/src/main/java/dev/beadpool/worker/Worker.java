@@ -94,6 +94,7 @@ public final class Worker implements AutoCloseable {
             results,
             new AbandonedClaims(id, () -> stopping),
             heartbeats,
+            new LimitHolds(clock, id),
             () -> stopping);
   }
 

@@ -184,6 +184,34 @@ class WorkerOverBrokerTest {
   }
 
   @Test
+  void afterAUsageLimitTheWorkerTakesNoRunOfThatProfileUntilTheReset() throws Exception {
+    Path yaml = dir.resolve("beadpool.yaml");
+    Files.writeString(
+        yaml,
+        "agent:\n  command: [x]\n  limit:\n    margin: 0s\n    patterns:\n"
+            + "      - 'usage limit reached\\|(?<epoch>\\d+)'\n");
+    long reset = java.time.Instant.now().plusSeconds(3).getEpochSecond();
+    Path started = dir.resolve("x-2.started");
+    startWorker(
+        "if [ \"$BEAD_ID\" = x-1 ]; then echo 'usage limit reached|"
+            + reset
+            + "'; exit 1; fi\ndate +%s%N > "
+            + started
+            + "\n",
+        AgentConfig.loadFile(yaml));
+
+    // why both at once: without the hold the slot claims x-2 the moment x-1's result is queued,
+    // before the coordinator can have paused the profile
+    coordinator.dispatch(dispatch("x-1", 15));
+    coordinator.dispatch(dispatch("x-2", 16));
+
+    assertThat(resultOf(15).limit()).isNotNull();
+    assertThat(resultOf(16).outcome()).isEqualTo(Outcome.SUCCEEDED);
+    long startNanos = Long.parseLong(Files.readString(started).strip());
+    assertThat(startNanos).isGreaterThanOrEqualTo(reset * 1_000_000_000L);
+  }
+
+  @Test
   void theWorkerAnnouncesItselfAndSaysWhenItLeaves() throws Exception {
     startWorker("exit 0\n");
 
