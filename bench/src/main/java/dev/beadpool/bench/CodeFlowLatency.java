@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -120,19 +119,7 @@ final class CodeFlowLatency {
         }
       }
     }
-    long[] start = new long[length];
-    long[] exit = new long[length];
-    for (String line : Files.readAllLines(stamps)) {
-      String[] parts = line.split(" ");
-      int i = Integer.parseInt(parts[2]);
-      (parts[0].equals("start") ? start : exit)[i] = Long.parseLong(parts[3]);
-    }
-    long[] latency = new long[length - 1];
-    for (int i = 1; i < length; i++) {
-      latency[i - 1] = start[i] - exit[i - 1];
-    }
-    Arrays.sort(latency);
-    return latency;
+    return PoolBenchmark.gaps(stamps, length);
   }
 
   private static void git(Path dir, String... args) throws IOException, InterruptedException {

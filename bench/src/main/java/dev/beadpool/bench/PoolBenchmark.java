@@ -273,6 +273,15 @@ public final class PoolBenchmark {
         }
       }
     }
+    return gaps(stamps, length);
+  }
+
+  /**
+   * From a chain's stamp file (lines {@code start|exit chain N NANOS}), each link's gap between the
+   * previous bead's agent exit and its own agent start, sorted; a bead stamped twice (retried)
+   * counts with its last stamps.
+   */
+  static long[] gaps(Path stamps, int length) throws java.io.IOException {
     long[] start = new long[length];
     long[] exit = new long[length];
     for (String line : Files.readAllLines(stamps)) {
