@@ -84,6 +84,18 @@ public final class RepositoryClone {
    *     the base is not in the remote
    */
   public Worktrees.Worktree checkout(String beadId, String base) throws RemoteFailure {
+    return checkout(beadId, base, false);
+  }
+
+  /**
+   * As {@link #checkout(String, String)}; with {@code continuing} (a later turn of the same
+   * attempt, after a handoff) the worktree starts from the bead's branch as the previous turn
+   * pushed it: a handoff carries its work over, where a new attempt starts again from its base.
+   * (Every turn that ends in a handoff pushed the branch: a handoff is an agent's success, and the
+   * first turn of an attempt pushes over whatever an earlier attempt left.)
+   */
+  public Worktrees.Worktree checkout(String beadId, String base, boolean continuing)
+      throws RemoteFailure {
     if (base != null && !COMMIT.matcher(base).matches()) {
       throw new RemoteFailure("the dispatch's base is not a commit id: " + shown(base));
     }
@@ -100,6 +112,9 @@ public final class RepositoryClone {
               "origin",
               "+refs/heads/" + config.branch() + ":" + tracking());
           String start = resolve(base);
+          if (continuing) {
+            start = previousTurn(branch, start);
+          }
           removeLeftover(path);
           git.run(
               repo, "worktree", "add", "--quiet", "--force", "-B", branch, path.toString(), start);
@@ -166,6 +181,18 @@ public final class RepositoryClone {
     // why: worktrees whose folders went (a crash, a human's rm) would hold their branches
     git.run(repo, "worktree", "prune");
     opened = true;
+  }
+
+  /**
+   * The bead's branch as the previous turn pushed it, if it exists and holds {@code start}; else
+   * {@code start}.
+   */
+  private String previousTurn(String branch, String start) throws GitException {
+    String remote = "refs/remotes/origin/" + branch;
+    // why lenient: a previous turn that changed nothing, or ended without a push, left no branch
+    git.lenient(repo, "fetch", "--quiet", "origin", "+refs/heads/" + branch + ":" + remote);
+    String pushed = git.lenient(repo, "rev-parse", "--verify", "--quiet", remote + "^{commit}");
+    return pushed.isBlank() ? start : pushed.strip();
   }
 
   private String resolve(String base) throws GitException {

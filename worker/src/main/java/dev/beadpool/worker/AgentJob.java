@@ -85,7 +85,7 @@ final class AgentJob {
     Path workDir;
     Worktrees.Worktree worktree = null;
     if (clone != null) {
-      worktree = clone.checkout(dispatch.beadId(), dispatch.base());
+      worktree = clone.checkout(dispatch.beadId(), dispatch.base(), dispatch.turn() > 1);
       workDir = Workspace.inside(worktree.path(), bead);
     } else {
       workDir = new Workspace(settings.workDir(), settings.agents().workspaceRoots()).resolve(bead);

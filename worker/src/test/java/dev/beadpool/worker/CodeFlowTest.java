@@ -185,6 +185,32 @@ class CodeFlowTest {
   }
 
   @Test
+  void aLaterTurnAfterAHandoffContinuesFromTheBranchThePreviousTurnPushed() throws Exception {
+    String script = "echo \"turn $BEADPOOL_TURN\" >> turns.txt\n";
+    AgentAttempt a = worker("w-a", remote.toString(), script);
+    AgentAttempt b = worker("w-b", remote.toString(), script);
+    ObjectNode bead = Json.MAPPER.createObjectNode();
+    bead.put("id", "x-1");
+    bead.put("title", "Long work");
+
+    RunResult turn1 =
+        run(a, DispatchMessage.of("x-1", 1, 1, bead, null, 1, null).withCode(first, null));
+    RunResult turn2 =
+        run(b, DispatchMessage.of("x-1", 2, 1, bead, null, 2, null).withCode(first, null));
+    RunResult attempt2 =
+        run(a, DispatchMessage.of("x-1", 3, 2, bead, null, 1, null).withCode(first, null));
+
+    assertThat(turn1.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(turn2.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(GIT.run(remote, "show", turn2.pushed().commit() + ":turns.txt"))
+        .as("the second turn, on another worker, kept the first turn's work")
+        .isEqualTo("turn 1\nturn 2\n");
+    assertThat(GIT.run(remote, "show", attempt2.pushed().commit() + ":turns.txt"))
+        .as("a new attempt starts again from its base")
+        .isEqualTo("turn 1\n");
+  }
+
+  @Test
   void twoWorkersKeepTheirOwnClonesAndANullBaseIsTheIntegrationBranch() throws Exception {
     AgentAttempt a = worker("w-a", remote.toString(), "echo a > a.txt\n");
     AgentAttempt b = worker("w-b", remote.toString(), "cat a.txt 2>/dev/null; echo b > b.txt\n");
