@@ -56,6 +56,13 @@ abstract class ClusterProcesses {
 
   /** Starts beadpool in its own JVM with {@code jvmOptions} (-Xmx384m, say). */
   Process startJava(String name, List<String> jvmOptions, String... args) throws IOException {
+    return startJava(name, jvmOptions, java.util.Map.of(), args);
+  }
+
+  /** Starts beadpool in its own JVM with {@code jvmOptions} and {@code env} added to its own. */
+  Process startJava(
+      String name, List<String> jvmOptions, java.util.Map<String, String> env, String... args)
+      throws IOException {
     // why: processes killed here leave their temp files (the worker's bd script) behind; in the
     // test's folder they go with it
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
@@ -63,12 +70,13 @@ abstract class ClusterProcesses {
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
     command.addAll(List.of(args));
-    Process p =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()))
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
+    builder.environment().putAll(env);
+    Process p = builder.start();
     processes.add(p);
     return p;
   }

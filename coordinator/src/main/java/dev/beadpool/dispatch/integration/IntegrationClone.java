@@ -14,6 +14,9 @@ import java.util.Map;
  * one argument (the merge message). One thread uses it.
  */
 final class IntegrationClone {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(IntegrationClone.class);
+
   /** Who the merge commits are by. */
   static final String AUTHOR_NAME = "beadpool";
 
@@ -29,6 +32,12 @@ final class IntegrationClone {
    * conflict, after verify ran in it): cleaned before the next merge that needs a tree.
    */
   private boolean dirty = true;
+
+  /**
+   * Whether git's lock files have been looked for since this process took the clone, or since a git
+   * command of its own was killed at its timeout (see {@link #removeStaleLocks}).
+   */
+  private boolean unlocked;
 
   IntegrationClone(Path dir, String url, String branch, IntegrationSettings settings) {
     this.dir = dir;
@@ -53,8 +62,13 @@ final class IntegrationClone {
   /** Makes the clone if there is none yet (an empty repository with the remote). */
   void ensure() throws IOException, GitUnavailableException {
     if (Files.isDirectory(dir.resolve(".git"))) {
+      if (!unlocked) {
+        removeStaleLocks();
+        unlocked = true;
+      }
       return;
     }
+    unlocked = true;
     Files.createDirectories(dir);
     git("init", "-q");
     git("remote", "add", "origin", url);
@@ -211,6 +225,34 @@ final class IntegrationClone {
     dirty = false;
   }
 
+  /**
+   * Removes the lock files a killed git leaves ({@code index.lock}, {@code HEAD.lock}, a ref's
+   * {@code .lock}): git never removes them itself, so one left by a git killed with its coordinator
+   * (a container stopped, a machine gone: the process tree goes at once) or at its timeout would
+   * fail every later merge or fetch ("Unable to create ... index.lock: File exists") for ever. Safe
+   * here: the clone is this integrator's alone (the store's lock says one coordinator), its one
+   * thread runs one git at a time, and this runs only when no git of its own is running.
+   */
+  void removeStaleLocks() throws IOException {
+    Path git = dir.resolve(".git");
+    List<Path> locks = new ArrayList<>();
+    try (var top = Files.list(git)) {
+      top.filter(f -> f.getFileName().toString().endsWith(".lock") && Files.isRegularFile(f))
+          .forEach(locks::add);
+    }
+    if (Files.isDirectory(git.resolve("refs"))) {
+      try (var refs = Files.walk(git.resolve("refs"))) {
+        refs.filter(f -> f.getFileName().toString().endsWith(".lock") && Files.isRegularFile(f))
+            .forEach(locks::add);
+      }
+    }
+    for (Path lock : locks) {
+      Files.deleteIfExists(lock);
+      log.warn(
+          "removed {}, left by a git that was killed (with its coordinator, or timed out)", lock);
+    }
+  }
+
   /** Something ran in the work tree (verify): clean it before the next merge. */
   void touched() {
     dirty = true;
@@ -220,12 +262,17 @@ final class IntegrationClone {
     List<String> command = new ArrayList<>();
     command.add("git");
     command.addAll(args);
-    return CommandRun.run(
-        dir,
-        command,
-        Map.of("GIT_TERMINAL_PROMPT", "0", "LC_ALL", "C"),
-        settings.gitTimeout(),
-        settings.maxOutputBytes());
+    CommandRun r =
+        CommandRun.run(
+            dir,
+            command,
+            Map.of("GIT_TERMINAL_PROMPT", "0", "LC_ALL", "C"),
+            settings.gitTimeout(),
+            settings.maxOutputBytes());
+    if (r.timedOut()) {
+      unlocked = false; // the killed git may have left its locks: gone before the next step
+    }
+    return r;
   }
 
   private String git(String... args) throws IOException, GitUnavailableException {

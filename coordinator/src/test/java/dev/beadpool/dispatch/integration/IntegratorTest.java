@@ -229,6 +229,36 @@ class IntegratorTest extends DutiesOnSettableClock {
   }
 
   @Test
+  void locksAGitKilledWithTheCoordinatorLeftInTheCloneDoNotStopTheNextMerges() throws Exception {
+    // why verify: the merge then needs a work tree, and so the index
+    rewire(repository(RepositoryConfig.MERGE_AUTO, List.of("true")), 3);
+    Bead a = bead("A", 2);
+    Bead b = bead("B", 2);
+    start();
+    String commitA = runAndPush(a.id(), "a.txt", "A\n");
+    integrator().recover(); // makes and fetches the clone; A is not in main yet
+    // a kill -9 of the coordinator with its children (a container stopped, a machine gone) in the
+    // middle of a merge and a fetch leaves git's lock files behind: nothing will remove them
+    Path git = dir.resolve(".beadpool/integration/.git");
+    Files.writeString(git.resolve("index.lock"), "");
+    Files.writeString(git.resolve("HEAD.lock"), "");
+    Files.writeString(git.resolve("refs/remotes/origin/main.lock"), "");
+
+    Integrator restarted = integrator();
+    restarted.recover();
+    assertThat(restarted.step()).isTrue();
+
+    assertThat(store.get(a.id()).isClosed()).isTrue();
+    assertThat(remote.inMain(commitA)).isTrue();
+    assertThat(remote.mergesOf(a.id())).hasSize(1);
+    clock.advance(Duration.ofSeconds(1));
+    String commitB = runAndPush(b.id(), "b.txt", "B\n");
+    assertThat(restarted.step()).isTrue();
+    assertThat(remote.inMain(commitB)).isTrue();
+    assertThat(remote.mergesOf(b.id())).hasSize(1);
+  }
+
+  @Test
   void pullRequestModeRecordsTheUrlAndMergesWhenTheCommitReachesTheBranch() throws Exception {
     Path gh = dir.resolve("fake-gh.sh");
     Path args = dir.resolve("gh-args.txt");
