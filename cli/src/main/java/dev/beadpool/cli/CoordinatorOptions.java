@@ -81,13 +81,38 @@ final class CoordinatorOptions {
               + " integration branch (env BEADPOOL_PULL_REQUEST_POLL; default ${DEFAULT-VALUE}).")
   Duration pullRequestPoll;
 
+  @Option(
+      names = "--pull-request-timeout",
+      converter = Durations.class,
+      defaultValue =
+          "${env:BEADPOOL_PULL_REQUEST_TIMEOUT:-"
+              + IntegrationSettings.DEFAULT_PULL_REQUEST_TIMEOUT_TEXT
+              + "}",
+      description =
+          "merge: pull-request: how long the pull-request command may run (env"
+              + " BEADPOOL_PULL_REQUEST_TIMEOUT; default ${DEFAULT-VALUE}).")
+  Duration pullRequestTimeout;
+
+  @Option(
+      names = "--integration-poll",
+      converter = Durations.class,
+      defaultValue =
+          "${env:BEADPOOL_INTEGRATION_POLL:-" + IntegrationSettings.DEFAULT_IDLE_POLL_TEXT + "}",
+      description =
+          "How often the merge queue looks for work when nothing woke it: pushed work wakes it at"
+              + " once, this is the safety net (env BEADPOOL_INTEGRATION_POLL; default"
+              + " ${DEFAULT-VALUE}).")
+  Duration integrationPoll;
+
   /** The merge queue's settings (used with a repository: in beadpool.yaml). */
   IntegrationSettings integration() {
     try {
-      return IntegrationSettings.DEFAULTS
-          .withVerifyTimeout(verifyTimeout)
-          .withGitTimeout(integrationGitTimeout)
-          .withPullRequestPoll(pullRequestPoll);
+      return IntegrationSettings.of(
+          integrationGitTimeout,
+          verifyTimeout,
+          pullRequestTimeout,
+          pullRequestPoll,
+          integrationPoll);
     } catch (IllegalArgumentException e) {
       throw new CliUsageException(e.getMessage());
     }

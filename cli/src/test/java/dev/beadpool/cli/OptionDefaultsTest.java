@@ -53,6 +53,8 @@ class OptionDefaultsTest {
     assertThat(settings.toBuilder().configFile(null).build())
         .isEqualTo(CoordinatorSettings.defaults(broker));
     assertThat(command.httpPort).isEqualTo(CoordinatorApi.DEFAULT_PORT);
+    assertThat(command.options.integration())
+        .isEqualTo(dev.beadpool.dispatch.integration.IntegrationSettings.DEFAULTS);
   }
 
   @Test

@@ -37,13 +37,20 @@ public record IntegrationSettings(
   /** {@link #DEFAULT_PULL_REQUEST_POLL} as users write it ({@code --pull-request-poll}). */
   public static final String DEFAULT_PULL_REQUEST_POLL_TEXT = "30s";
 
+  /** {@link #DEFAULT_PULL_REQUEST_TIMEOUT} as users write it ({@code --pull-request-timeout}). */
+  public static final String DEFAULT_PULL_REQUEST_TIMEOUT_TEXT = "1m";
+
+  /** {@link #DEFAULT_IDLE_POLL} as users write it ({@code --integration-poll}). */
+  public static final String DEFAULT_IDLE_POLL_TEXT = "5s";
+
   public static final Duration DEFAULT_GIT_TIMEOUT = Durations.parse(DEFAULT_GIT_TIMEOUT_TEXT);
   public static final Duration DEFAULT_VERIFY_TIMEOUT =
       Durations.parse(DEFAULT_VERIFY_TIMEOUT_TEXT);
-  public static final Duration DEFAULT_PULL_REQUEST_TIMEOUT = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_PULL_REQUEST_TIMEOUT =
+      Durations.parse(DEFAULT_PULL_REQUEST_TIMEOUT_TEXT);
   public static final Duration DEFAULT_PULL_REQUEST_POLL =
       Durations.parse(DEFAULT_PULL_REQUEST_POLL_TEXT);
-  public static final Duration DEFAULT_IDLE_POLL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_IDLE_POLL = Durations.parse(DEFAULT_IDLE_POLL_TEXT);
   public static final Backoff DEFAULT_NETWORK_RETRY =
       new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 0.2);
   public static final int DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
@@ -59,6 +66,28 @@ public record IntegrationSettings(
           DEFAULT_NETWORK_RETRY,
           DEFAULT_MAX_OUTPUT_BYTES,
           DEFAULT_MAX_REMOTE_MOVES);
+
+  /**
+   * The settings users give (flags or environment), the rest at their defaults.
+   *
+   * @throws IllegalArgumentException for a duration that is not positive
+   */
+  public static IntegrationSettings of(
+      Duration gitTimeout,
+      Duration verifyTimeout,
+      Duration pullRequestTimeout,
+      Duration pullRequestPoll,
+      Duration idlePoll) {
+    return new IntegrationSettings(
+        gitTimeout,
+        verifyTimeout,
+        pullRequestTimeout,
+        pullRequestPoll,
+        idlePoll,
+        DEFAULT_NETWORK_RETRY,
+        DEFAULT_MAX_OUTPUT_BYTES,
+        DEFAULT_MAX_REMOTE_MOVES);
+  }
 
   public IntegrationSettings {
     Objects.requireNonNull(networkRetry, "networkRetry");
@@ -76,53 +105,5 @@ public record IntegrationSettings(
       throw new IllegalArgumentException(
           "max remote moves must be at least 1, was " + maxRemoteMoves);
     }
-  }
-
-  public IntegrationSettings withVerifyTimeout(Duration timeout) {
-    return new IntegrationSettings(
-        gitTimeout,
-        timeout,
-        pullRequestTimeout,
-        pullRequestPoll,
-        idlePoll,
-        networkRetry,
-        maxOutputBytes,
-        maxRemoteMoves);
-  }
-
-  public IntegrationSettings withGitTimeout(Duration timeout) {
-    return new IntegrationSettings(
-        timeout,
-        verifyTimeout,
-        pullRequestTimeout,
-        pullRequestPoll,
-        idlePoll,
-        networkRetry,
-        maxOutputBytes,
-        maxRemoteMoves);
-  }
-
-  public IntegrationSettings withPullRequestPoll(Duration poll) {
-    return new IntegrationSettings(
-        gitTimeout,
-        verifyTimeout,
-        pullRequestTimeout,
-        poll,
-        idlePoll,
-        networkRetry,
-        maxOutputBytes,
-        maxRemoteMoves);
-  }
-
-  public IntegrationSettings withNetworkRetry(Backoff retry) {
-    return new IntegrationSettings(
-        gitTimeout,
-        verifyTimeout,
-        pullRequestTimeout,
-        pullRequestPoll,
-        idlePoll,
-        retry,
-        maxOutputBytes,
-        maxRemoteMoves);
   }
 }
