@@ -125,7 +125,11 @@ class ComposeSmokeIT {
         .until(() -> liveWorkers().size() == 3);
     for (String service : List.of("broker", "coordinator", "worker")) {
       for (String id : containers(service)) {
-        assertThat(inspect(id, "{{.State.Health.Status}}")).as(service).isEqualTo("healthy");
+        // why await: a worker joins the pool (its presence) before Docker has run its first
+        // healthcheck; healthy must follow within the step, not at the same instant
+        await(service + " " + id + " healthy")
+            .atMost(STEP)
+            .until(() -> inspect(id, "{{.State.Health.Status}}").equals("healthy"));
         assertThat(inspect(id, "{{.HostConfig.LogConfig.Config}}"))
             .as(service + "'s log limits")
             .contains("max-size:10m", "max-file:3");
