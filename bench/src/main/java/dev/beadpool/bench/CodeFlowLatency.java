@@ -7,7 +7,6 @@ import dev.beadpool.dispatch.Coordinator;
 import dev.beadpool.messaging.BrokerSettings;
 import dev.beadpool.store.BeadFilter;
 import dev.beadpool.store.BeadStore;
-import dev.beadpool.store.NewBead;
 import dev.beadpool.worker.Worker;
 import dev.beadpool.worker.WorkerSettings;
 import java.io.IOException;
@@ -77,16 +76,7 @@ final class CodeFlowLatency {
             new RepositoryConfig(remote.toString(), "main", null, null, null));
     Path coordinatorDir = Files.createDirectories(dir.resolve("coordinator"));
     try (BeadStore store = BeadStore.open(coordinatorDir.resolve("beads.db"), Clock.systemUTC())) {
-      String previous = null;
-      for (int i = 0; i < length; i++) {
-        List<String> deps = previous == null ? List.of() : List.of(previous);
-        previous =
-            store
-                .create(
-                    new NewBead("chain " + i, null, null, 1, List.of(), null, deps, null, null),
-                    "bench")
-                .id();
-      }
+      PoolBenchmark.createChain(store, length);
       Path workerDir = Files.createDirectories(dir.resolve("worker"));
       try (Coordinator coordinator =
               new Coordinator(

@@ -239,16 +239,7 @@ public final class PoolBenchmark {
         esac
         """);
     try (BeadStore store = BeadStore.open(dir.resolve("beads.db"), Clock.systemUTC())) {
-      String previous = null;
-      for (int i = 0; i < length; i++) {
-        List<String> deps = previous == null ? List.of() : List.of(previous);
-        previous =
-            store
-                .create(
-                    new NewBead("chain " + i, null, null, 1, List.of(), null, deps, null, null),
-                    "bench")
-                .id();
-      }
+      createChain(store, length);
       try (Coordinator coordinator =
               new Coordinator(
                   store,
@@ -295,6 +286,20 @@ public final class PoolBenchmark {
     }
     Arrays.sort(latency);
     return latency;
+  }
+
+  /** Beads {@code chain 0 .. length-1}, priority 1, each depending on the one before. */
+  static void createChain(BeadStore store, int length) {
+    String previous = null;
+    for (int i = 0; i < length; i++) {
+      List<String> deps = previous == null ? List.of() : List.of(previous);
+      previous =
+          store
+              .create(
+                  new NewBead("chain " + i, null, null, 1, List.of(), null, deps, null, null),
+                  "bench")
+              .id();
+    }
   }
 
   static CoordinatorSettings settings(BrokerSettings broker) {
